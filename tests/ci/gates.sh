@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Every quality gate of aovpn.rras, in one run. Each gate runs even if an earlier one failed;
+# the exit status is non-zero when any failed. The last line is pytest's own summary line.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+venv=${VENV:-.venv}
+case "$venv" in /*) ;; *) venv="$repo/$venv" ;; esac
+bin="$venv/bin"
+out="$repo/tests/output/gates"
+mkdir -p "$out"
+cd "$repo"
+export PATH="$bin:$PATH"
+
+declare -a names=() results=()
+gate() {
+  local name=$1; shift
+  local started=$SECONDS
+  echo "=== gate: $name"
+  "$@" 2>&1 | tee "$out/$name.log"
+  local status=${PIPESTATUS[0]}
+  names+=("$name"); results+=("$status ($((SECONDS - started)) s)")
+  echo "=== gate: $name -> exit $status"
+}
+
+gate pytest "$bin/pytest" -n auto -p no:cacheprovider
+gate ansible-test-sanity tests/ci/sanity.sh
+gate ansible-lint "$bin/ansible-lint" --offline --profile production
+gate antsibull-docs "$bin/antsibull-docs" lint-collection-docs --plugin-docs --skip-rstcheck .
+gate antsibull-changelog "$bin/antsibull-changelog" lint
+gate galaxy-build-install tests/ci/galaxy_smoke.sh
+
+failed=0
+echo
+echo "=== summary"
+for i in "${!names[@]}"; do
+  printf '%-24s %s\n' "${names[$i]}" "exit ${results[$i]}"
+  case "${results[$i]}" in 0\ *) ;; *) failed=1 ;; esac
+done
+summary=$(grep -E '^=+ .*(passed|failed|error|no tests ran).* in [0-9.]+s' "$out/pytest.log" | tail -n 1 | sed -E 's/^=+ //; s/ =+$//')
+[ -n "$summary" ] || { summary="pytest printed no summary line"; failed=1; }
+echo "$summary"
+exit "$failed"
