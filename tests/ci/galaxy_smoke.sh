@@ -20,7 +20,8 @@ cp -r "$site/ansible_collections/ansible/windows" "$out/collections/ansible_coll
 "$venv/bin/ansible-galaxy" collection install "$tarball" -p "$out/collections" --offline >/dev/null
 listing=$(ANSIBLE_COLLECTIONS_PATH="$out/collections" "$venv/bin/ansible-galaxy" collection list -p "$out/collections" 2>/dev/null)
 grep -E '^aovpn\.rras +0\.1\.0' <<<"$listing" >/dev/null || { echo "galaxy-smoke: aovpn.rras not listed"; echo "$listing"; exit 1; }
-for module in $(ls "$repo/plugins/modules" | sed -n 's/\.py$//p'); do
+for path in "$repo"/plugins/modules/*.py; do
+  module=$(basename "$path" .py)
   ANSIBLE_COLLECTIONS_PATH="$out/collections" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
     "$venv/bin/ansible-doc" "aovpn.rras.$module" >/dev/null
 done

@@ -30,7 +30,13 @@ PY
 
 rm -rf "$tree"
 mkdir -p "$tree"
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard) | (cd "$repo" && xargs -0 -I{} cp --parents -P "{}" "$tree/" 2>/dev/null || true)
+# Tracked and not-ignored files only; deleted-but-tracked files are skipped.
+(
+  cd "$repo" || exit 1
+  git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' file; do
+    [ ! -e "$file" ] || cp --parents -P "$file" "$tree/"
+  done
+)
 (cd "$tree" && git init -q && git add -A)
 cd "$tree"
 "$venv/bin/ansible-test" sanity --python 3.11 --color no "$@"
