@@ -1,0 +1,150 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Controller-side base for the aovpn.rras action plugins.
+
+The plugins never run code of their own on the Windows host: they read with
+``ansible.windows.win_reg_stat`` (one call per key), write with ``ansible.windows.win_regedit``
+(one call per value) and restart RemoteAccess with ``ansible.windows.win_service``. This base
+does the Ansible plumbing around the pure planners so every module behaves the same:
+arguments are validated before the host is touched, check mode never calls ``win_regedit``,
+the first failed write stops the run with a message naming what was and was not applied, and
+the service is restarted only after every write succeeded.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
+    RegistryFormatError,
+    RegistryProperties,
+    RegistryWrite,
+    parse_key_stat,
+)
+
+REMOTE_ACCESS_SERVICE = "RemoteAccess"
+
+
+class RrasActionError(Exception):
+    """Ends the task as failed with ``msg`` and the extra result keys in ``result``."""
+
+    def __init__(self, msg: str, **result: t.Any) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.result = result
+
+
+@dataclass(frozen=True)
+class RegistryPlan:
+    """What a module wants to do: ordered writes plus the readable settings before and after."""
+
+    writes: list[RegistryWrite]
+    before: dict[str, t.Any]
+    after: dict[str, t.Any]
+    extra: dict[str, t.Any] = field(default_factory=dict)
+    """Module-specific result keys (e.g. ``certificate_sha256``), returned also on failure."""
+
+
+class RrasActionBase(ActionBase):
+    """Subclasses set :attr:`ARGUMENT_SPEC` and implement :meth:`run_rras`."""
+
+    TRANSFERS_FILES = False
+    ARGUMENT_SPEC: t.ClassVar[dict[str, t.Any]] = {}
+    """Keyword arguments for ``validate_argument_spec`` (``argument_spec``, ``mutually_exclusive``, ...)."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._rras_warnings: list[str] = []
+
+    def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        self._supports_check_mode = True
+        self._supports_async = False
+        result = super().run(tmp, task_vars)
+        # Raises AnsibleActionFail (naming the option) before anything reaches the host.
+        dummy, args = self.validate_argument_spec(**self.ARGUMENT_SPEC)
+        try:
+            result.update(self.run_rras(args, task_vars or {}))
+        except RrasActionError as exc:
+            result.update(exc.result)
+            result.update(failed=True, msg=exc.msg)
+        if self._rras_warnings:
+            result["warnings"] = list(result.get("warnings") or []) + self._rras_warnings
+        return result
+
+    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Do the module's work with validated ``args``; raise :class:`RrasActionError` to fail."""
+        raise NotImplementedError
+
+    def warn(self, message: str) -> None:
+        self._rras_warnings.append(message)
+
+    def call_module(self, module_name: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Run an ansible.windows module on the host; ``module_args`` is copied (the call mutates it)."""
+        return self._execute_module(module_name=module_name, module_args=dict(module_args), task_vars=task_vars)
+
+    def read_key(self, path: str, task_vars: dict[str, t.Any]) -> RegistryProperties | None:
+        """All values of one key in one ``win_reg_stat`` call; ``None`` if the key does not exist."""
+        stat = self.call_module("ansible.windows.win_reg_stat", {"path": path}, task_vars)
+        if stat.get("failed"):
+            raise RrasActionError(f"Reading {path} failed: {stat.get('msg', 'unknown error')}")
+        try:
+            return parse_key_stat(stat)
+        except RegistryFormatError as exc:
+            raise RrasActionError(f"Reading {path} returned unexpected data: {exc}") from exc
+
+    def converge(self, plan: RegistryPlan, *, restart: bool, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Apply ``plan.writes`` in order (not in check mode), then restart RemoteAccess if asked.
+
+        Returns the common result keys: ``changed``, ``before``, ``after``, ``restart_required``,
+        ``restarted`` and, in diff mode, ``diff``.
+        """
+        changed = bool(plan.writes)
+        result: dict[str, t.Any] = dict(plan.extra)
+        result.update(changed=changed, before=plan.before, after=plan.after, restarted=False)
+        if self._task.diff and changed:
+            result["diff"] = {"before": plan.before, "after": plan.after}
+        if not self._task.check_mode:
+            self._apply_writes(plan, result, task_vars)
+        if changed and restart and not self._task.check_mode:
+            self._restart_remote_access(result, task_vars)
+        result["restart_required"] = changed and not result["restarted"]
+        if result["restart_required"] and not restart:
+            self.warn(f"The {REMOTE_ACCESS_SERVICE} service must be restarted for the change to take effect "
+                      "(this disconnects every VPN client on the server); set restart=true or restart it in a maintenance window.")
+        return result
+
+    def _apply_writes(self, plan: RegistryPlan, result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
+        for index, write in enumerate(plan.writes):
+            outcome = self.call_module("ansible.windows.win_regedit", write.module_args(), task_vars)
+            if outcome.get("failed"):
+                applied = plan.writes[:index]
+                not_applied = plan.writes[index + 1:]
+                result.update(changed=bool(applied), restart_required=bool(applied),
+                              applied=[item.describe() for item in applied],
+                              not_applied=[item.describe() for item in plan.writes[index:]])
+                raise RrasActionError(
+                    f"Failed to {write.describe()} in {write.path}: {outcome.get('msg', 'unknown error')}. "
+                    f"Applied before the failure: {_describe_all(applied)}. "
+                    f"Not attempted: {_describe_all(not_applied)}. "
+                    f"{REMOTE_ACCESS_SERVICE} was not restarted; fix the cause and rerun the task to converge.",
+                    **result,
+                )
+
+    def _restart_remote_access(self, result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
+        outcome = self.call_module("ansible.windows.win_service", {"name": REMOTE_ACCESS_SERVICE, "state": "restarted"}, task_vars)
+        if outcome.get("failed"):
+            result["restart_required"] = True
+            raise RrasActionError(
+                f"Every registry change was applied but restarting {REMOTE_ACCESS_SERVICE} failed: "
+                f"{outcome.get('msg', 'unknown error')}. Restart it to apply the change.",
+                **result,
+            )
+        result["restarted"] = True
+
+
+def _describe_all(writes: list[RegistryWrite]) -> str:
+    return "; ".join(write.describe() for write in writes) if writes else "nothing"
