@@ -40,7 +40,7 @@ class TlsProbeError(Exception):
         self.port = port
         self.kind = kind
         self.cause = cause
-        super().__init__(f"{format_endpoint(host, port)}: {cause}")
+        super().__init__(f"no TLS certificate from {format_endpoint(host, port)}: {cause}")
 
 
 @dataclass(frozen=True)
