@@ -15,6 +15,7 @@ the service is restarted only after every write succeeded.
 from __future__ import annotations
 
 import typing as t
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ansible.plugins.action import ActionBase
@@ -22,8 +23,10 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
     RegistryFormatError,
     RegistryProperties,
+    RegistryValue,
     RegistryWrite,
     parse_key_stat,
+    plan_writes,
 )
 
 REMOTE_ACCESS_SERVICE = "RemoteAccess"
@@ -47,6 +50,18 @@ class RegistryPlan:
     after: dict[str, t.Any]
     extra: dict[str, t.Any] = field(default_factory=dict)
     """Module-specific result keys (e.g. ``certificate_sha256``), returned also on failure."""
+
+    @classmethod
+    def from_steps(
+        cls,
+        current: RegistryProperties,
+        steps: Iterable[RegistryWrite],
+        settings: Callable[[Mapping[str, RegistryValue]], dict[str, t.Any]],
+        extra: dict[str, t.Any] | None = None,
+    ) -> RegistryPlan:
+        """Plan ``steps`` against ``current``; ``settings`` renders a key as readable settings."""
+        writes = plan_writes(current, steps)
+        return cls(writes, settings(current), settings(current.with_writes(writes)), dict(extra or {}))
 
 
 class RrasActionBase(ActionBase):

@@ -1,0 +1,73 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Action plugin for aovpn.rras.win_sstp_certificate: find and check the certificate, then pin it."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, format_thumbprint, thumbprint
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
+    NOT_INSTALLED_MSG,
+    PARAMETERS_KEY,
+    binding_certificate_problems,
+    certificate_option,
+    hash_option,
+    pinned_certificate_steps,
+    sstp_settings,
+)
+
+STORE = "LocalMachine\\My"
+
+
+class ActionModule(RrasActionBase):
+    ARGUMENT_SPEC = {
+        "argument_spec": {
+            "thumbprint": {"type": "str"},
+            "certificate": {"type": "str"},
+            "use_http": {"type": "bool", "default": False},
+            "fqdn": {"type": "str"},
+            "restart": {"type": "bool", "default": False},
+        },
+        "mutually_exclusive": [("thumbprint", "certificate")],
+        "required_one_of": [("thumbprint", "certificate")],
+    }
+
+    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        try:
+            if args["certificate"] is not None:
+                sha1_hex = format_thumbprint(thumbprint(certificate_option("certificate", args["certificate"]), "sha1"))
+            else:
+                sha1_hex = format_thumbprint(hash_option("thumbprint", args["thumbprint"], "sha1"))
+        except CertificateError as exc:
+            raise RrasActionError(str(exc), changed=False) from None
+        current = self.read_key(PARAMETERS_KEY, task_vars)
+        if current is None:
+            raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
+        cert, has_private_key = self._find_certificate(str(sha1_hex), task_vars)
+        problems = binding_certificate_problems(cert, has_private_key, args["fqdn"])
+        if problems:
+            raise RrasActionError(f"The certificate {sha1_hex} in {STORE} cannot be the SSTP certificate: it " + "; it ".join(problems),
+                                  changed=False, certificate_sha1=sha1_hex)
+        sha256, sha1 = thumbprint(cert, "sha256"), thumbprint(cert, "sha1")
+        extra = {"certificate_sha256": format_thumbprint(sha256), "certificate_sha1": format_thumbprint(sha1)}
+        plan = RegistryPlan.from_steps(current, pinned_certificate_steps(sha256, sha1, use_https=not args["use_http"]), sstp_settings, extra)
+        return self.converge(plan, restart=args["restart"], task_vars=task_vars)
+
+    def _find_certificate(self, sha1_hex: str, task_vars: dict[str, t.Any]) -> tuple[t.Any, bool]:
+        """The certificate with this SHA-1 thumbprint in LocalMachine\\My (one win_certificate_info call)."""
+        info = self.call_module("ansible.windows.win_certificate_info",
+                                {"thumbprint": sha1_hex, "store_name": "My", "store_location": "LocalMachine"}, task_vars)
+        if info.get("failed"):
+            raise RrasActionError(f"Reading {STORE} failed: {info.get('msg', 'unknown error')}", changed=False)
+        matches = [entry for entry in info.get("certificates") or [] if str(entry.get("thumbprint", "")).upper() == sha1_hex]
+        if not info.get("exists") or not matches:
+            raise RrasActionError(f"No certificate with thumbprint {sha1_hex} in {STORE}; import it with its private key first "
+                                  "(ansible.windows.win_certificate_store, key_storage=machine)", changed=False, certificate_sha1=sha1_hex)
+        try:
+            cert = certificate_option(f"cert_data of {sha1_hex}", matches[0].get("cert_data") or "")
+        except CertificateError as exc:
+            raise RrasActionError(f"{STORE} returned unreadable data: {exc}", changed=False) from None
+        return cert, bool(matches[0].get("has_private_key"))

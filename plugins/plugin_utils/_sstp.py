@@ -1,0 +1,196 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""SSTP facts and plans: the one place that knows ``SstpSvc\\Parameters`` (pure: no Ansible imports).
+
+Facts (``docs``/rras.md; richardhicks/aovpntools ``Enable-SstpOffload.ps1``, ``Get-SstpOffload.ps1``):
+
+* ``SHA256CertificateHash`` (REG_BINARY, 32 bytes, written in the order the hex reads) and
+  ``SHA1CertificateHash`` (REG_BINARY, 20 bytes) identify the certificate clients see; SSTP
+  clients compare them with the certificate of their TLS session (crypto binding).
+* ``isHashConfiguredByAdmin`` (DWORD) 1 pins those hashes; missing or 0 lets the service pick a
+  certificate itself at start and overwrite them.
+* ``UseHttps`` (DWORD) 0 = plain HTTP from a TLS-offloading load balancer; non-zero, missing or
+  any other type = HTTPS.
+* ``ListenerPort`` (DWORD) 0 or missing = 443 for HTTPS, 80 for HTTP.
+* ``SHA256Enabled``/``SHA1Enabled`` (DWORD): crypto-binding algorithms, default SHA-256 on, SHA-1 off.
+
+Nothing of this applies before RemoteAccess restarts.
+"""
+
+from __future__ import annotations
+
+import datetime
+import typing as t
+from collections.abc import Mapping
+
+from cryptography import x509
+
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
+    CertificateError,
+    certificate_summary,
+    load_certificates_from_text,
+    name_is_covered,
+    normalize_thumbprint,
+    select_certificates,
+)
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryValue, RegistryWrite, readable_value
+
+PARAMETERS_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
+NOT_INSTALLED_MSG = "RRAS/SSTP is not installed or not configured on this host"
+
+SHA256_HASH = "SHA256CertificateHash"
+SHA1_HASH = "SHA1CertificateHash"
+HASH_BY_ADMIN = "isHashConfiguredByAdmin"
+USE_HTTPS = "UseHttps"
+LISTENER_PORT = "ListenerPort"
+SHA256_ENABLED = "SHA256Enabled"
+SHA1_ENABLED = "SHA1Enabled"
+
+HASH_SIZES = {SHA256_HASH: 32, SHA1_HASH: 20}
+HTTPS_PORT = 443
+HTTP_PORT = 80
+
+
+def _dword(properties: Mapping[str, RegistryValue], name: str) -> int | None:
+    """The DWORD data of ``name``; ``None`` when missing or of another type (the service ignores it then)."""
+    value = properties.get(name)
+    if value is None or value.value_type != "dword" or not isinstance(value.data, int):
+        return None
+    return value.data
+
+
+def _hash_hex(properties: Mapping[str, RegistryValue], name: str) -> str | None:
+    value = properties.get(name)
+    if value is None or value.value_type != "binary":
+        return None
+    return t.cast(str, readable_value(value))
+
+
+def sstp_settings(properties: Mapping[str, RegistryValue]) -> dict[str, t.Any]:
+    """The SSTP settings the service derives from ``SstpSvc\\Parameters`` at start, readable.
+
+    Hashes are uppercase hex without separators (the form ``certificate_sha256`` options, the
+    certificate filters and Windows use), so playbooks can compare them directly.
+    """
+    use_https_data = _dword(properties, USE_HTTPS)
+    use_https = use_https_data is None or use_https_data != 0
+    port = _dword(properties, LISTENER_PORT)
+    by_admin = _dword(properties, HASH_BY_ADMIN)
+    sha1_enabled = _dword(properties, SHA1_ENABLED)
+    sha256_enabled = _dword(properties, SHA256_ENABLED)
+    return {
+        "mode": "https" if use_https else "offload",
+        "use_https": use_https,
+        "listener_port": port if port and port <= 0xFFFF else (HTTPS_PORT if use_https else HTTP_PORT),
+        "certificate_sha256": _hash_hex(properties, SHA256_HASH),
+        "certificate_sha1": _hash_hex(properties, SHA1_HASH),
+        "hash_configured_by_admin": bool(by_admin),
+        "sha256_enabled": True if sha256_enabled is None else sha256_enabled != 0,
+        "sha1_enabled": False if sha1_enabled is None else sha1_enabled != 0,
+    }
+
+
+def hash_option(option: str, text: str, algorithm: str = "sha256") -> bytes:
+    """The digest bytes of a pasted thumbprint option; errors start with the option name."""
+    try:
+        return bytes.fromhex(normalize_thumbprint(text, algorithm))
+    except CertificateError as exc:
+        raise CertificateError(f"{option} {exc}") from None
+
+
+def certificate_option(option: str, text: str) -> x509.Certificate:
+    """The end-entity certificate of PEM/base64 DER text; errors name the option, never echo the text."""
+    return select_certificates(load_certificates_from_text(text, source=option), "leaf", option)[0]
+
+
+def _check_hash(name: str, digest: bytes) -> bytes:
+    if len(digest) != HASH_SIZES[name]:
+        raise ValueError(f"{name} must be {HASH_SIZES[name]} bytes, got {len(digest)}")
+    return digest
+
+
+def pinned_certificate_steps(sha256: bytes, sha1: bytes | None, use_https: bool) -> list[RegistryWrite]:
+    """Desired state for an admin-chosen certificate, in write order.
+
+    Used for offload on (``use_https=False``; ``sha1=None`` when only the SHA-256 hash is known,
+    which removes ``SHA1CertificateHash`` as the reference script does) and for a certificate
+    installed on the server (``use_https=True``, or ``False`` for offload with the same
+    certificate installed). Order and why:
+
+    1. ``SHA256CertificateHash`` then ``SHA1CertificateHash``: the data the new mode needs comes
+       first. The service looks the certificate up by SHA-256, so SHA-1 follows it.
+    2. ``isHashConfiguredByAdmin`` = 1 after the hashes: if the run stops between the hashes and
+       the flag and the flag was not already 1, the service is still free to pick a certificate
+       itself at start, which keeps HTTPS working; setting it first would pin whatever hash was
+       there before.
+    3. ``UseHttps`` last: the mode switch is the commit point. Until it is written the server
+       restarts in its old mode; after it, the new mode finds every value it needs.
+    4. Removing ``SHA1CertificateHash`` (hash-only offload) comes after the switch: in HTTPS mode
+       a missing SHA-1 hash is an error (Event 19), in offload mode the reference script deletes it.
+
+    One window cannot be closed with single-value writes: moving from HTTPS pinned to an
+    installed certificate to offload with a *different* hash, a restart after step 1 but before
+    step 3 pins HTTPS to a certificate that is not in the store (Event 25). Switching the mode
+    first instead would run offload with the old hash, which every client behind the load
+    balancer rejects (Event 6). The action plugin never restarts after a failed write, and a rerun
+    completes the sequence.
+    """
+    path = PARAMETERS_KEY
+    steps = [RegistryWrite.set(path, SHA256_HASH, "binary", _check_hash(SHA256_HASH, sha256))]
+    if sha1 is not None:
+        steps.append(RegistryWrite.set(path, SHA1_HASH, "binary", _check_hash(SHA1_HASH, sha1)))
+    steps.append(RegistryWrite.set(path, HASH_BY_ADMIN, "dword", 1))
+    steps.append(RegistryWrite.set(path, USE_HTTPS, "dword", 1 if use_https else 0))
+    if sha1 is None:
+        steps.append(RegistryWrite.remove(path, SHA1_HASH))
+    return steps
+
+
+def offload_absent_steps() -> list[RegistryWrite]:
+    """Desired state for offload off (HTTPS, the service picks its certificate), in write order.
+
+    1. Remove ``isHashConfiguredByAdmin`` first. Offload is being turned off, so the load balancer
+       stops offloading too; while ``UseHttps`` is still 0 an unpinned hash changes nothing for
+       HTTP, and once HTTPS is on the service picks a certificate it can bind.
+    2. ``UseHttps`` = 1 next. Had it come first, a restart with the flag still set would pin HTTPS
+       to the load balancer's hash, usually not in the local store (Event 25: nothing bound).
+    3. Remove the hashes last: from step 2 on every state is a working "HTTPS, service picks the
+       certificate" state, so these removals are clean-up that the service redoes at start anyway.
+    """
+    path = PARAMETERS_KEY
+    return [
+        RegistryWrite.remove(path, HASH_BY_ADMIN),
+        RegistryWrite.set(path, USE_HTTPS, "dword", 1),
+        RegistryWrite.remove(path, SHA256_HASH),
+        RegistryWrite.remove(path, SHA1_HASH),
+    ]
+
+
+def binding_certificate_problems(
+    cert: x509.Certificate,
+    has_private_key: bool,
+    fqdn: str | None = None,
+    now: datetime.datetime | None = None,
+) -> list[str]:
+    """Why ``cert`` cannot be the SSTP certificate of the server (empty list = usable).
+
+    Requirements (rras.md): private key present, valid now, Extended Key Usage Server
+    Authentication, subject or SAN covering the public VPN name.
+    """
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    summary = certificate_summary(cert, now)
+    problems = []
+    if not has_private_key:
+        problems.append("has no private key in LocalMachine\\My (import it with its key, key_storage=machine)")
+    if cert.not_valid_before_utc > now:
+        problems.append(f"is not valid yet (valid from {summary['not_before']})")
+    if cert.not_valid_after_utc < now:
+        problems.append(f"has expired (valid until {summary['not_after']})")
+    if not summary["server_auth"]:
+        problems.append(f"lacks the Server Authentication EKU (1.3.6.1.5.5.7.3.1); it has {', '.join(summary['eku_names']) or 'none'}")
+    if fqdn and not name_is_covered(fqdn, summary["dns_names"], summary["subject_cn"]):
+        names = ", ".join(summary["dns_names"]) or summary["subject_cn"] or "no names"
+        problems.append(f"does not cover fqdn {fqdn!r} (it names {names})")
+    return problems
+
