@@ -1,0 +1,83 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Connection to an emulated lab host: the local connection plus the host's identity in the environment."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: lab_windows
+short_description: Run the lab's emulated ansible.windows modules for one emulated host
+description:
+  - The builtin P(ansible.builtin.local#connection) connection, with every command prefixed by the
+    environment variables that tell the lab's emulated modules which host state to act on.
+  - Test infrastructure of aovpn.rras (C(tests/lab)); not part of the collection.
+author: aovpn.rras contributors
+extends_documentation_fragment:
+  - connection_pipelining
+options:
+  lab_host:
+    description: Name of the emulated host (its state directory).
+    type: str
+    vars:
+      - name: inventory_hostname
+      - name: lab_host
+  lab_state_dir:
+    description: Directory holding one state directory per host. Default C(tests/output/lab/state) of the checkout.
+    type: str
+    env:
+      - name: AOVPN_LAB_STATE_DIR
+    vars:
+      - name: lab_state_dir
+  lab_faults:
+    description: Faults to inject, a list of dicts (see C(tests/lab/README.md)).
+    type: list
+    elements: dict
+    default: []
+    vars:
+      - name: lab_faults
+  lab_unreachable:
+    description: Make the host unreachable.
+    type: bool
+    default: false
+    vars:
+      - name: lab_unreachable
+  become_success_timeout:
+    description: See P(ansible.builtin.local#connection).
+    type: int
+    default: 10
+  become_strip_preamble:
+    description: See P(ansible.builtin.local#connection).
+    type: bool
+    default: true
+"""
+
+import json
+import shlex
+from pathlib import Path
+
+from ansible.errors import AnsibleConnectionFailure
+from ansible.plugins.connection.local import Connection as LocalConnection
+
+DEFAULT_STATE_DIR = Path(__file__).resolve().parents[2] / "output" / "lab" / "state"
+
+
+class Connection(LocalConnection):
+    """Local execution; the emulated modules find their host through AOVPN_LAB_* variables."""
+
+    transport = "lab_windows"
+
+    def _connect(self) -> LocalConnection:
+        if self.get_option("lab_unreachable"):
+            raise AnsibleConnectionFailure(f"lab host {self.get_option('lab_host')} is unreachable (lab_unreachable)")
+        return super()._connect()
+
+    def lab_environment(self) -> dict[str, str]:
+        return {
+            "AOVPN_LAB_HOST": self.get_option("lab_host"),
+            "AOVPN_LAB_STATE_DIR": str(Path(self.get_option("lab_state_dir") or DEFAULT_STATE_DIR).resolve()),
+            "AOVPN_LAB_FAULTS": json.dumps(self.get_option("lab_faults") or []),
+        }
+
+    def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
+        prefix = " ".join(f"{name}={shlex.quote(value)}" for name, value in self.lab_environment().items())
+        return super().exec_command(f"{prefix} {cmd}", in_data=in_data, sudoable=sudoable)
