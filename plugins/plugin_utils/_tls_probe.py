@@ -254,7 +254,7 @@ class _Probe:
         except TlsProbeError as error:
             return SstpAnswer(status=None, reason="", server=None, error=error.cause)
         except TimeoutError:
-            return SstpAnswer(status=None, reason="", server=None, error=f"no HTTP answer within {self.timeout:g} s")
+            return SstpAnswer(status=None, reason="", server=None, error=f"timed out after {self.timeout:g} s waiting for the SSTP answer")
         except OSError as error:
             return SstpAnswer(status=None, reason="", server=None, error=f"the connection failed: {error}")
         if not head:

@@ -25,13 +25,14 @@ SERVER_LIFETIME = 20.0  # seconds: no server thread or process outlives this
 
 @dataclass(frozen=True)
 class Served:
-    """A leaf and the certificates a server sends after it, written as PEM files for the servers."""
+    """A leaf and the certificates a server sends after it, as PEM files: leaf, key, leaf + extra, extra only."""
 
     issued: certgen.Issued
     extra: tuple[certgen.Issued, ...]
     cert_path: Path
     key_path: Path
     chain_path: Path
+    extra_path: Path
 
     @property
     def der(self) -> bytes:
@@ -46,6 +47,7 @@ def serve(directory: Path, label: str, leaf: certgen.Issued, *extra: certgen.Iss
         certgen.write(directory / f"{label}.crt", certgen.cert_pem(leaf.cert)),
         certgen.write(directory / f"{label}.key", certgen.key_pem(leaf.key)),
         certgen.write(directory / f"{label}-chain.crt", certgen.cert_pem(*certs)),
+        certgen.write(directory / f"{label}-extra.crt", certgen.cert_pem(*certs[1:])),
     )
 
 
@@ -216,7 +218,7 @@ def start_openssl_server(served: Served) -> OpensslServer:
     args = ["timeout", str(int(SERVER_LIFETIME)), "openssl", "s_server", "-accept", "127.0.0.1:0",
             "-cert", str(served.cert_path), "-key", str(served.key_path), "-www"]
     if served.extra:
-        args += ["-cert_chain", str(served.chain_path)]
+        args += ["-cert_chain", str(served.extra_path)]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)
     server = OpensslServer(process)
     assert process.stdout is not None
