@@ -296,12 +296,16 @@ def _check_choice(option: str, value: str, allowed: Sequence[str]) -> None:
         raise CertificateError(f"{option} must be one of {', '.join(allowed)}, not {value!r}")
 
 
+def check_algorithm(algorithm: str) -> str:
+    """Canonical name (``sha256``...) of a hash algorithm option, accepting ``SHA-256`` and the like."""
+    key = algorithm.lower().replace("-", "") if isinstance(algorithm, str) else ""
+    if key not in ALGORITHMS:
+        raise CertificateError(f"algorithm must be one of {', '.join(ALGORITHMS)}, not {algorithm!r}")
+    return key
+
+
 def _hash_class(algorithm: str) -> type[hashes.HashAlgorithm]:
-    key = algorithm.lower().replace("-", "") if isinstance(algorithm, str) else algorithm
-    try:
-        return ALGORITHMS[key]
-    except (KeyError, TypeError):
-        raise CertificateError(f"algorithm must be one of {', '.join(ALGORITHMS)}, not {algorithm!r}") from None
+    return ALGORITHMS[check_algorithm(algorithm)]
 
 
 def thumbprint(cert: x509.Certificate, algorithm: str = "sha256") -> bytes:
@@ -328,10 +332,10 @@ def certificate_thumbprints(
     source: str = "input",
 ) -> list[str | list[int]]:
     """Load, select and format in one call: the shared path of the lookup and the filter."""
-    _hash_class(algorithm)
+    check_algorithm(algorithm)
     _check_choice("format", fmt, FORMATS)
     _check_choice("select", select, SELECTIONS)
-    certs = load_certificates_from_text(data, password, source) if isinstance(data, str) else load_certificates(data, password, source)
+    certs = load_certificates_from_text(data, password, source)
     return [format_thumbprint(thumbprint(cert, algorithm), fmt) for cert in select_certificates(certs, select, source)]
 
 
@@ -352,7 +356,7 @@ def normalize_thumbprint(text: str, algorithm: str = "sha256") -> str:
     expected = _hash_class(algorithm)().digest_size * 2
     name = _display_name(algorithm)
     if not isinstance(text, str):
-        raise CertificateError(f"expected a {name} thumbprint as text, got {type(text).__name__}")
+        raise CertificateError(f"is of type {type(text).__name__}, not text holding a {name} thumbprint")
     cleaned = "".join(char for char in unicodedata.normalize("NFKC", text) if not _is_invisible(char))
     if cleaned[:2] in ("0x", "0X"):
         cleaned = cleaned[2:]
