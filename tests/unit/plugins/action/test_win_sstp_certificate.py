@@ -1,0 +1,113 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""aovpn.rras.win_sstp_certificate against a fake host: lookup, validation, convergence."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.aovpn.rras.plugins.action.win_sstp_certificate import ActionModule
+from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import NOT_INSTALLED_MSG, PARAMETERS_KEY
+from ansible_collections.aovpn.rras.tests.unit import certgen
+from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import FakeCertificate, FakeHost
+
+GOOD = certgen.make_leaf(None, dns_names=("vpn.example.com",))
+GOOD_SHA1 = certgen.openssl_fingerprint(GOOD.cert, "sha1")
+GOOD_SHA256 = certgen.openssl_fingerprint(GOOD.cert, "sha256")
+
+
+def host_with(*issued: certgen.Issued, has_private_key: bool = True, key: dict | None = None) -> FakeHost:
+    certs = [FakeCertificate(certgen.cert_der(item.cert), certgen.openssl_fingerprint(item.cert, "sha1"), has_private_key) for item in issued]
+    offloaded = {"UseHttps": ("REG_DWORD", 0), "SHA256CertificateHash": ("REG_BINARY", bytes(32)), "isHashConfiguredByAdmin": ("REG_DWORD", 1)}
+    return FakeHost(keys={PARAMETERS_KEY: offloaded if key is None else key}, certificates=certs)
+
+
+def test_binds_certificate_by_thumbprint(run_action) -> None:
+    result, host = run_action(ActionModule, host_with(GOOD), {"thumbprint": GOOD_SHA1.lower(), "fqdn": "vpn.example.com"}, diff=True)
+    assert not result.get("failed"), result
+    assert host.modules() == ["win_reg_stat", "win_certificate_info", "win_regedit", "win_regedit", "win_regedit"]
+    assert host.calls[1][1] == {"thumbprint": GOOD_SHA1, "store_name": "My", "store_location": "LocalMachine"}
+    assert [args["name"] for name, args in host.calls[2:]] == ["SHA256CertificateHash", "SHA1CertificateHash", "UseHttps"]
+    key = host.keys[PARAMETERS_KEY]
+    assert key["SHA256CertificateHash"] == ("REG_BINARY", bytes.fromhex(GOOD_SHA256))
+    assert key["SHA1CertificateHash"] == ("REG_BINARY", bytes.fromhex(GOOD_SHA1))
+    assert key["UseHttps"] == ("REG_DWORD", 1)
+    assert result["certificate_sha256"] == GOOD_SHA256 and result["certificate_sha1"] == GOOD_SHA1
+    assert result["diff"]["after"]["certificate_sha256"] == GOOD_SHA256 and result["diff"]["after"]["mode"] == "https"
+    assert result["restart_required"] is True
+
+
+def test_certificate_text_finds_the_same_certificate_and_second_run_reads_twice(run_action) -> None:
+    chain = certgen.cert_pem(GOOD.cert).decode()
+    dummy, host = run_action(ActionModule, host_with(GOOD), {"certificate": chain, "use_http": True})
+    assert host.keys[PARAMETERS_KEY]["UseHttps"] == ("REG_DWORD", 0)
+    host.calls.clear()
+    result, host = run_action(ActionModule, host, {"certificate": chain, "use_http": True, "restart": True})
+    assert host.modules() == ["win_reg_stat", "win_certificate_info"]
+    assert result["changed"] is False and result["restarted"] is False
+
+
+def test_fresh_rras_gets_the_pin(run_action) -> None:
+    host = host_with(GOOD, key={"SHA256CertificateHash": ("REG_BINARY", bytes.fromhex(GOOD_SHA256)),
+                                "SHA1CertificateHash": ("REG_BINARY", bytes.fromhex(GOOD_SHA1))})
+    result, host = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1, "restart": True})
+    assert [args["name"] for name, args in host.calls[2:-1]] == ["isHashConfiguredByAdmin", "UseHttps"]
+    assert host.modules()[-1] == "win_service" and result["restarted"] is True
+
+
+def test_check_mode_validates_but_writes_nothing(run_action) -> None:
+    result, host = run_action(ActionModule, host_with(GOOD), {"thumbprint": GOOD_SHA1}, check_mode=True)
+    assert host.modules() == ["win_reg_stat", "win_certificate_info"]
+    assert result["changed"] is True and result["after"]["certificate_sha1"] == GOOD_SHA1
+
+
+def _expired() -> certgen.Issued:
+    return certgen.make_leaf(None, not_before=certgen.NOW - datetime.timedelta(days=30), not_after=certgen.NOW - datetime.timedelta(days=1), slot=2)
+
+
+@pytest.mark.parametrize(("issued", "private_key", "fqdn", "message"), [
+    (GOOD, False, None, "has no private key"),
+    (_expired(), True, None, "has expired"),
+    (certgen.make_leaf(None, not_before=certgen.NOW + datetime.timedelta(days=1), slot=3), True, None, "is not valid yet"),
+    (certgen.make_leaf(None, ekus=(certgen.CLIENT_AUTH,), slot=4), True, None, "lacks the Server Authentication EKU"),
+    (GOOD, True, "sstp.example.org", "does not cover fqdn 'sstp.example.org'"),
+])
+def test_unusable_certificate_fails_before_writing(run_action, issued, private_key: bool, fqdn: str | None, message: str) -> None:
+    sha1 = certgen.openssl_fingerprint(issued.cert, "sha1")
+    args = {"thumbprint": sha1} if fqdn is None else {"thumbprint": sha1, "fqdn": fqdn}
+    result, host = run_action(ActionModule, host_with(issued, has_private_key=private_key), args)
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"].startswith(f"The certificate {sha1} in LocalMachine\\My cannot be the SSTP certificate: it {message}")
+    assert "win_regedit" not in host.modules()
+
+
+def test_missing_certificate(run_action) -> None:
+    result, host = run_action(ActionModule, host_with(), {"thumbprint": GOOD_SHA1})
+    assert result["failed"] is True and result["msg"].startswith(f"No certificate with thumbprint {GOOD_SHA1} in LocalMachine\\My")
+    assert host.modules() == ["win_reg_stat", "win_certificate_info"]
+
+
+def test_missing_rras_fails_before_the_certificate_lookup(run_action) -> None:
+    result, host = run_action(ActionModule, FakeHost(), {"thumbprint": GOOD_SHA1})
+    assert result["msg"] == NOT_INSTALLED_MSG and host.modules() == ["win_reg_stat"] and host.keys == {}
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ({}, "one of the following is required: thumbprint, certificate"),
+    ({"thumbprint": GOOD_SHA1, "certificate": "x"}, "mutually exclusive"),
+    ({"thumbprint": GOOD_SHA1, "port": 443}, "Unsupported parameters.*port"),
+])
+def test_argument_errors(run_action, args: dict, message: str) -> None:
+    host = FakeHost()
+    with pytest.raises(AnsibleActionFail, match=message):
+        run_action(ActionModule, host, args)
+    assert host.calls == []
+
+
+def test_sha256_given_as_thumbprint_is_refused(run_action) -> None:
+    result, host = run_action(ActionModule, FakeHost(), {"thumbprint": GOOD_SHA256})
+    assert result["msg"].startswith("thumbprint looks like a SHA-256 thumbprint") and host.calls == []
