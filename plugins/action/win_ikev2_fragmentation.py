@@ -1,0 +1,51 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Action plugin of aovpn.rras.win_ikev2_fragmentation: reads first, checks the build only when it must write."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import (
+    CURRENT_VERSION_KEY,
+    IKEV2_KEY,
+    NOT_INSTALLED_MSG,
+    REMOTE_ACCESS_PARAMETERS_KEY,
+    STATES,
+    check_build,
+    fragmentation_steps,
+    ikev2_settings,
+    os_build,
+)
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties
+
+
+class ActionModule(RrasActionBase):
+    ARGUMENT_SPEC = {
+        "argument_spec": {
+            "state": {"type": "str", "choices": list(STATES), "default": "enabled"},
+            "restart": {"type": "bool", "default": False},
+            "allow_unsupported_build": {"type": "bool", "default": False},
+        },
+    }
+
+    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        # Round trips: the Ikev2 key always; RemoteAccess\Parameters only when Ikev2 is missing (is
+        # RRAS there at all?); CurrentVersion only when enabling needs a write. Steady state: one read.
+        ikev2 = self.read_key(IKEV2_KEY, task_vars)
+        if ikev2 is None and self.read_key(REMOTE_ACCESS_PARAMETERS_KEY, task_vars) is None:
+            raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
+        writes = fragmentation_steps(ikev2, args["state"])
+        extra: dict[str, t.Any] = {}
+        if writes and args["state"] == "enabled":
+            verdict = check_build(os_build(self.read_key(CURRENT_VERSION_KEY, task_vars)), args["allow_unsupported_build"])
+            extra["os_build"] = verdict.build
+            if verdict.error:
+                raise RrasActionError(verdict.error, changed=False, **extra)
+            if verdict.warning:
+                self.warn(verdict.warning)
+        current = ikev2 if ikev2 is not None else RegistryProperties()
+        plan = RegistryPlan.from_steps(current, writes, ikev2_settings, extra)
+        return self.converge(plan, restart=args["restart"], task_vars=task_vars)

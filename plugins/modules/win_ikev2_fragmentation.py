@@ -1,0 +1,159 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: win_ikev2_fragmentation
+short_description: Turn IKEv2 server fragmentation (RFC 7383) on or off on a Windows RRAS VPN server
+version_added: 0.1.0
+description:
+  - Converges C(HKLM:\SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters\Ikev2\EnableServerFragmentation),
+    the value that makes the Routing and Remote Access service fragment IKEv2 messages (RFC 7383).
+  - Without it, IKE_AUTH messages that carry client certificates, long chains or large RSA keys exceed the path MTU;
+    a device that drops IP fragments then makes IKEv2 Always On VPN connections fail with error 809.
+  - The setting applies when the C(RemoteAccess) service restarts. Restarting it drops every connected VPN client,
+    so by default the module only reports the need through RV(restart_required) and a warning (see O(restart)).
+  - Runs on the controller and uses M(ansible.windows.win_reg_stat), M(ansible.windows.win_regedit) and
+    M(ansible.windows.win_service); nothing else is executed on the host.
+  - "Round trips: one M(ansible.windows.win_reg_stat) of the C(Ikev2) key when the value is already as desired.
+    When the C(Ikev2) key does not exist, a second read of C(RemoteAccess\\Parameters) tells whether RRAS is installed.
+    Enabling with a change reads C(HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion) for the build, then writes
+    the value (one M(ansible.windows.win_regedit) call) and, with O(restart=true), restarts the service."
+  - The C(Ikev2) key is created only under an existing C(RemoteAccess\Parameters) key. If that key does not exist
+    (RRAS is not installed), the module fails and changes nothing.
+options:
+  state:
+    description:
+      - V(enabled) sets C(EnableServerFragmentation) to DWORD V(1).
+      - V(disabled) sets it to DWORD V(0) when the value exists with any other data or type, so the key shows the
+        choice explicitly. A missing value is left missing, because off is the service's default and writing a V(0) there
+        would create the key and ask for a restart (dropping every VPN client) without changing what the service does.
+      - The names follow M(ansible.windows.win_firewall).
+    type: str
+    choices: [enabled, disabled]
+    default: enabled
+  restart:
+    description:
+      - Restart the C(RemoteAccess) service once after a successful change so it applies the setting.
+      - Never restarts without a change, in check mode, or after a failed write.
+      - Restarting disconnects every VPN client on the server; in a farm, restart one server at a time.
+    type: bool
+    default: false
+  allow_unsupported_build:
+    description:
+      - The OS build is read from C(CurrentBuildNumber) (or C(CurrentBuild)) and compared as an integer. Builds
+        below 17134 (Windows Server 1803) are refused, because they do not support server fragmentation. The
+        reference script compares version strings, which lets Windows Server 2012 R2 (C(6.3.9600)) through.
+      - Builds 17134 to 17762 proceed with a warning, since the reference script accepts them while Microsoft names
+        Windows Server 2019 (17763) as the first supported build.
+      - Set to V(true) to write the value on an older or unreadable build anyway (with a warning).
+      - Only checked when O(state=enabled) needs a change; a host that is already as desired is not read further.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: Reads the host and reports what would change; writes nothing and restarts nothing.
+  diff_mode:
+    support: full
+    details: Before and after of RV(before) and RV(after) when something changes.
+  platform:
+    platforms: windows
+seealso:
+  - module: aovpn.rras.win_rras_info
+  - module: ansible.windows.win_regedit
+  - name: IKEv2 fragmentation support on Windows Server (MicrosoftDocs/windowsserverdocs issue 3475)
+    description: A Microsoft engineer states that Windows Server 2019 is the first build supporting it.
+    link: https://github.com/MicrosoftDocs/windowsserverdocs/issues/3475
+  - name: RFC 7383, IKEv2 Message Fragmentation
+    description: The protocol the setting turns on.
+    link: https://www.rfc-editor.org/rfc/rfc7383
+author:
+  - aovpn.rras contributors
+"""
+
+EXAMPLES = r"""
+- name: Enable IKEv2 server fragmentation, restart RemoteAccess in the same maintenance window
+  aovpn.rras.win_ikev2_fragmentation:
+    state: enabled
+    restart: true
+
+- name: Enable it without restarting, and restart later one server at a time
+  aovpn.rras.win_ikev2_fragmentation:
+  register: fragmentation
+
+- name: Restart RemoteAccess where the change still needs it
+  ansible.windows.win_service:
+    name: RemoteAccess
+    state: restarted
+  when: fragmentation.restart_required
+  throttle: 1
+
+- name: Write the value on a Windows Server 2016 host anyway (not supported there)
+  aovpn.rras.win_ikev2_fragmentation:
+    allow_unsupported_build: true
+
+- name: Turn it off again
+  aovpn.rras.win_ikev2_fragmentation:
+    state: disabled
+    restart: true
+"""
+
+RETURN = r"""
+before:
+  description: The setting before the task.
+  returned: success and when the change failed part way
+  type: dict
+  contains:
+    server_fragmentation:
+      description: Whether the service enables fragmentation at its next start (a non-zero DWORD).
+      type: bool
+      sample: false
+    enable_server_fragmentation:
+      description: The stored C(EnableServerFragmentation) data; null when the value does not exist.
+      type: raw
+      sample: null
+after:
+  description: The setting after the task (in check mode, after it would have run). Same keys as RV(before).
+  returned: success and when the change failed part way
+  type: dict
+  sample: {"server_fragmentation": true, "enable_server_fragmentation": 1}
+os_build:
+  description:
+    - The integer OS build the supported-build policy was applied to; null when it could not be read.
+    - Only read when O(state=enabled) has to change the value.
+  returned: when the build was read
+  type: int
+  sample: 17763
+restart_required:
+  description: The value changed and C(RemoteAccess) was not restarted, so the service does not use it yet.
+  returned: success and when the change failed part way
+  type: bool
+  sample: true
+restarted:
+  description: C(RemoteAccess) was restarted by this task.
+  returned: success and when the change failed part way
+  type: bool
+  sample: false
+applied:
+  description: The writes done before a write failed.
+  returned: when a write failed
+  type: list
+  elements: str
+  sample: []
+not_applied:
+  description: The writes not done because a write failed (the failed one first).
+  returned: when a write failed
+  type: list
+  elements: str
+  sample: ["set EnableServerFragmentation (dword) = 1"]
+"""

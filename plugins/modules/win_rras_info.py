@@ -1,0 +1,218 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: win_rras_info
+short_description: Read the SSTP, IKEv2 and service state of a Windows RRAS VPN server
+version_added: 0.1.0
+description:
+  - Returns in one structure what an admin checks when SSTP or IKEv2 misbehaves, in the same form the
+    configuring modules and the P(aovpn.rras.tls_certificate#lookup) lookup use (hashes as uppercase hex without
+    separators), so playbooks can compare them directly.
+  - Read-only; never reports a change. A host without RRAS is not a failure, it returns RV(rras_installed=false).
+  - Runs on the controller and uses M(ansible.windows.win_service) (with only a name, which reads),
+    M(ansible.windows.win_reg_stat) and, with O(certificate_store_check=true), M(ansible.windows.win_certificate_info).
+  - "Round trips: four on an RRAS server: the C(RemoteAccess) service, C(RemoteAccess\\Parameters\\Ikev2),
+    C(SstpSvc\\Parameters) and C(HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion). One more, of
+    C(RemoteAccess\\Parameters), only when the service exists but the C(Ikev2) key does not. One more with
+    O(certificate_store_check=true) when C(SstpSvc\\Parameters) exists."
+options:
+  certificate_store_check:
+    description:
+      - Also read C(LocalMachine\My) and report in RV(certificate_store) whether the configured SHA-256 hash names a
+        certificate there, with its expiry and private key.
+      - That is the check for Event 25, where RemoteAccess finds no certificate for the configured hash at start and
+        binds nothing for SSTP.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+attributes:
+  action:
+    support: full
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  check_mode:
+    support: full
+    details: Read-only; runs the same in check mode.
+  diff_mode:
+    support: none
+  platform:
+    platforms: windows
+seealso:
+  - module: aovpn.rras.win_sstp_offload
+  - module: aovpn.rras.win_sstp_certificate
+  - module: aovpn.rras.win_ikev2_fragmentation
+author:
+  - aovpn.rras contributors
+"""
+
+EXAMPLES = r"""
+- name: Read the VPN server state
+  aovpn.rras.win_rras_info:
+    certificate_store_check: true
+  register: rras
+
+- name: The server must bind a certificate it has
+  ansible.builtin.assert:
+    that:
+      - rras.rras_installed
+      - rras.certificate_store.problems | length == 0
+    fail_msg: "{{ rras.certificate_store.problems | join('; ') }}"
+
+- name: The offloading load balancer must present the certificate the server expects
+  ansible.builtin.assert:
+    that:
+      - rras.sstp.mode == 'offload'
+      - rras.sstp.certificate_sha256 == lookup('aovpn.rras.tls_certificate', 'vpn.example.com').sha256
+
+- name: Report hosts that still lack IKEv2 fragmentation
+  ansible.builtin.debug:
+    msg: "{{ inventory_hostname }} ({{ rras.os.product_name }}, build {{ rras.os.build }}) has it off"
+  when: rras.rras_installed and not rras.ikev2.server_fragmentation
+"""
+
+RETURN = r"""
+rras_installed:
+  description: Whether the C(RemoteAccess) service and its C(Parameters) key exist.
+  returned: always
+  type: bool
+  sample: true
+remote_access_service:
+  description: The C(RemoteAccess) (Routing and Remote Access) service.
+  returned: always
+  type: dict
+  contains:
+    exists:
+      description: Whether the service exists.
+      type: bool
+      sample: true
+    state:
+      description: Its state as M(ansible.windows.win_service) reports it; null when it does not exist.
+      type: str
+      sample: running
+    start_mode:
+      description: Its start mode; null when it does not exist.
+      type: str
+      sample: auto
+sstp:
+  description: The SSTP settings the service applies at its next start, from C(SstpSvc\Parameters); null when that key does not exist.
+  returned: always
+  type: dict
+  contains:
+    mode:
+      description: V(https) (TLS ends on the server) or V(offload) (plain HTTP from a TLS-offloading load balancer).
+      type: str
+      sample: offload
+    use_https:
+      description: False only for a DWORD C(UseHttps) of 0.
+      type: bool
+      sample: false
+    listener_port:
+      description: The effective port (C(ListenerPort), or 443 for HTTPS and 80 for HTTP when it is 0 or missing).
+      type: int
+      sample: 80
+    certificate_sha256:
+      description: C(SHA256CertificateHash) as uppercase hex; null when missing.
+      type: str
+      sample: 3B1E5A4C2F0D9E8B7A6C5D4E3F2A1B0C9D8E7F6A5B4C3D2E1F0A9B8C7D6E5F4A
+    certificate_sha1:
+      description: C(SHA1CertificateHash) as uppercase hex (the Windows thumbprint); null when missing.
+      type: str
+      sample: 9F8E7D6C5B4A39281706F5E4D3C2B1A098765432
+    hash_configured_by_admin:
+      description: Whether C(isHashConfiguredByAdmin) pins the hashes (otherwise the service may pick a certificate at start).
+      type: bool
+      sample: true
+    sha256_enabled:
+      description: SHA-256 crypto binding (C(SHA256Enabled), default on).
+      type: bool
+      sample: true
+    sha1_enabled:
+      description: SHA-1 crypto binding (C(SHA1Enabled), default off).
+      type: bool
+      sample: false
+ikev2:
+  description: IKEv2 settings; null when RRAS is not installed.
+  returned: always
+  type: dict
+  contains:
+    server_fragmentation:
+      description: Whether the service enables IKEv2 fragmentation at its next start (C(EnableServerFragmentation) a non-zero DWORD).
+      type: bool
+      sample: true
+    enable_server_fragmentation:
+      description: The stored C(EnableServerFragmentation) data; null when the value does not exist.
+      type: raw
+      sample: 1
+    build_support:
+      description:
+        - Whether the OS build supports server fragmentation. V(confirmed) from 17763 (Windows Server 2019),
+          V(disputed) from 17134 to 17762, V(unsupported) below 17134 or when the build is unreadable.
+      type: str
+      sample: confirmed
+os:
+  description: The operating system, from C(HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion); values not stored there are null.
+  returned: always
+  type: dict
+  contains:
+    build:
+      description: The integer build (C(CurrentBuildNumber), else C(CurrentBuild)).
+      type: int
+      sample: 20348
+    update_build_revision:
+      description: C(UBR), the patch level within the build.
+      type: int
+      sample: 2762
+    product_name:
+      description: C(ProductName).
+      type: str
+      sample: Windows Server 2022 Standard
+    display_version:
+      description: C(DisplayVersion), else C(ReleaseId).
+      type: str
+      sample: 21H2
+certificate_store:
+  description:
+    - Whether the configured SHA-256 hash names a usable certificate in C(LocalMachine\My).
+    - Null when C(SstpSvc\Parameters) does not exist.
+  returned: when O(certificate_store_check=true)
+  type: dict
+  contains:
+    store:
+      description: The store searched.
+      type: str
+      sample: LocalMachine\My
+    required:
+      description: The service looks the certificate up at start (HTTPS with hashes pinned by an admin).
+      type: bool
+      sample: true
+    found:
+      description: A certificate in the store has the configured SHA-256 hash.
+      type: bool
+      sample: true
+    certificate:
+      description: That certificate; null when none matches.
+      type: dict
+      sample:
+        thumbprint: 9F8E7D6C5B4A39281706F5E4D3C2B1A098765432
+        sha256: 3B1E5A4C2F0D9E8B7A6C5D4E3F2A1B0C9D8E7F6A5B4C3D2E1F0A9B8C7D6E5F4A
+        subject: CN=vpn.example.com
+        dns_names: [vpn.example.com]
+        not_before: "2026-01-01T00:00:00Z"
+        not_after: "2027-01-01T00:00:00Z"
+        days_left: 200
+        expired: false
+        not_yet_valid: false
+        has_private_key: true
+        server_auth: true
+    problems:
+      description: What breaks the binding at the next start (empty when nothing is required or all is well).
+      type: list
+      elements: str
+      sample: ["no certificate with SHA-256 3B1E... is in LocalMachine\\My: RemoteAccess binds nothing at start (Event 25)"]
+"""
