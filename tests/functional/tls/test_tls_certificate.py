@@ -16,6 +16,7 @@ from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import SSTP_PATH
 from ansible_collections.aovpn.rras.tests.functional.tls import peers
+from ansible_collections.aovpn.rras.tests.functional.tls.peers import certs, openssl_server, start_peer  # noqa: F401  # pylint: disable=unused-import  # fixtures
 from ansible_collections.aovpn.rras.tests.unit import certgen
 
 VPN_NAME = peers.VPN_NAME
