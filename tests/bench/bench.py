@@ -150,9 +150,9 @@ def run_measured(argv: list[str], env: dict[str, str], log: Path) -> Process:
 class Lab:
     """A lab of N emulated hosts of one profile, with its own state directory and inventory."""
 
-    def __init__(self, count: int, profile: str, forks: int) -> None:
+    def __init__(self, count: int, profile: str, forks: int, work_dir: Path) -> None:
         self.count = count
-        self.directory = WORK_DIR / f"n{count}"
+        self.directory = work_dir / f"n{count}"
         self.state_dir = self.directory / "state"
         self.inventory = self.directory / "inventory.yml"
         self.host_times = self.directory / "host-times.txt"
@@ -311,7 +311,7 @@ def measure(variant: str, run: str, lab: Lab, rep: int) -> RunResult:
         differing_values_before=differing,
     )
     if proc.rc != 0 or len(recap) != lab.count:
-        result.notes.append(f"rc={proc.rc}, {len(recap)}/{lab.count} hosts in recap; see {log.relative_to(REPO_ROOT)}")
+        result.notes.append(f"rc={proc.rc}, {len(recap)}/{lab.count} hosts in recap; see {log}")
     return result
 
 
@@ -440,13 +440,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--forks", type=int, default=10, help="ansible forks, the same for both playbooks (default 10)")
     parser.add_argument("--profile", default="ws2022_rras_sstp_https", help="lab profile of every host (default: Windows Server 2022, RRAS, SSTP on HTTPS)")
     parser.add_argument("--json", type=Path, help="write the full report as JSON here")
+    parser.add_argument("--work-dir", type=Path, default=WORK_DIR, help="lab states, inventories and run logs (default tests/output/bench)")
     parser.add_argument("--quick", action="store_true", help="a fast look: --hosts 10 --repeat 1")
     args = parser.parse_args(argv)
     sizes = [10] if args.quick else sorted({int(n) for n in args.hosts.split(",")})
     repeat = 1 if args.quick else args.repeat
     raw: dict[int, list[dict[str, dict[str, RunResult]]]] = {}
     for n in sizes:
-        lab = Lab(n, args.profile, args.forks)
+        lab = Lab(n, args.profile, args.forks, args.work_dir.resolve())
         lab.create()
         raw[n] = []
         for rep in range(repeat):
