@@ -34,6 +34,7 @@ class FakeHost:
     certificates: list[FakeCertificate] = field(default_factory=list)
     fail_write: str | None = None
     fail_restart: bool = False
+    service_exists: bool = True
     calls: list[tuple[str, dict[str, t.Any]]] = field(default_factory=list)
     _arg_dicts: list[dict[str, t.Any]] = field(default_factory=list)
 
@@ -74,6 +75,10 @@ class FakeHost:
         return {"changed": True}
 
     def _win_service(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
+        if not self.service_exists:
+            return {"changed": False, "exists": False}
+        if "state" not in args:  # name only: a read
+            return {"changed": False, "exists": True, "name": args["name"], "state": "running", "start_mode": "auto"}
         if self.fail_restart:
             return {"failed": True, "msg": "Service RemoteAccess did not start", "changed": False}
         return {"changed": True, "exists": True, "name": args["name"], "state": "running"}
@@ -82,6 +87,6 @@ class FakeHost:
         found = [
             {"thumbprint": cert.thumbprint, "has_private_key": cert.has_private_key, "cert_data": base64.b64encode(cert.der).decode()}
             for cert in self.certificates
-            if cert.thumbprint == args["thumbprint"].upper()
+            if "thumbprint" not in args or cert.thumbprint == args["thumbprint"].upper()
         ]
         return {"changed": False, "exists": bool(found), "certificates": found}

@@ -1,0 +1,151 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""aovpn.rras.win_ikev2_fragmentation against a fake host: round trips, build policy, restart, failures."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.aovpn.rras.plugins.action.win_ikev2_fragmentation import ActionModule
+from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import (
+    CURRENT_VERSION_KEY,
+    IKEV2_KEY,
+    NOT_INSTALLED_MSG,
+    REMOTE_ACCESS_PARAMETERS_KEY,
+)
+from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import FakeHost
+
+
+def rras_host(build: str = "17763", ikev2: dict | None = None) -> FakeHost:
+    keys = {
+        REMOTE_ACCESS_PARAMETERS_KEY: {"RouterType": ("REG_DWORD", 7)},
+        CURRENT_VERSION_KEY: {"CurrentBuildNumber": ("REG_SZ", build), "ProductName": ("REG_SZ", "Windows Server")},
+    }
+    if ikev2 is not None:
+        keys[IKEV2_KEY] = dict(ikev2)
+    return FakeHost(keys=keys)
+
+
+def paths(host: FakeHost) -> list[tuple[str, str]]:
+    return [(name.rsplit(".", 1)[-1], args.get("path", args.get("name"))) for name, args in host.calls]
+
+
+def test_enable_on_fresh_rras_creates_the_value_with_minimal_calls(run_action) -> None:
+    result, host = run_action(ActionModule, rras_host(), {})
+    assert not result.get("failed"), result
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", REMOTE_ACCESS_PARAMETERS_KEY),
+                           ("win_reg_stat", CURRENT_VERSION_KEY), ("win_regedit", IKEV2_KEY)]
+    assert host.keys[IKEV2_KEY] == {"EnableServerFragmentation": ("REG_DWORD", 1)}
+    assert result["changed"] is True and result["os_build"] == 17763
+    assert result["before"] == {"server_fragmentation": False, "enable_server_fragmentation": None}
+    assert result["after"] == {"server_fragmentation": True, "enable_server_fragmentation": 1}
+    assert result["restart_required"] is True and result["restarted"] is False
+    assert [w for w in result["warnings"] if "restart" in w]
+
+
+def test_existing_ikev2_key_skips_the_parameters_read(run_action) -> None:
+    result, host = run_action(ActionModule, rras_host(ikev2={"EnableServerFragmentation": ("REG_DWORD", 0)}), {"restart": True})
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY),
+                           ("win_regedit", IKEV2_KEY), ("win_service", "RemoteAccess")]
+    assert host.calls[-1][1] == {"name": "RemoteAccess", "state": "restarted"}
+    assert result["restarted"] is True and result["restart_required"] is False
+    assert "warnings" not in result
+
+
+@pytest.mark.parametrize("state", ["enabled", "disabled"])
+def test_steady_state_is_one_read_without_build_check(run_action, state: str) -> None:
+    dummy, host = run_action(ActionModule, rras_host(ikev2={"CertAuthFlags": ("REG_DWORD", 4)}), {"state": state, "restart": True})
+    host.calls.clear()
+    result, host = run_action(ActionModule, host, {"state": state, "restart": True})
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY)]
+    assert result["changed"] is False and result["restarted"] is False and result["restart_required"] is False
+    assert "os_build" not in result and "warnings" not in result and result["before"] == result["after"]
+
+
+def test_disabled_writes_explicit_zero_without_reading_the_build(run_action) -> None:
+    result, host = run_action(ActionModule, rras_host(build="9600", ikev2={"enableserverfragmentation": ("REG_DWORD", 1)}), {"state": "disabled"})
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_regedit", IKEV2_KEY)]
+    assert host.keys[IKEV2_KEY] == {"enableserverfragmentation": ("REG_DWORD", 0)}
+    assert result["changed"] is True and "os_build" not in result
+    assert result["after"] == {"server_fragmentation": False, "enable_server_fragmentation": 0}
+
+
+def test_disabled_leaves_a_missing_key_alone(run_action) -> None:
+    result, host = run_action(ActionModule, rras_host(), {"state": "disabled", "restart": True})
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", REMOTE_ACCESS_PARAMETERS_KEY)]
+    assert IKEV2_KEY not in host.keys and result["changed"] is False and result["restarted"] is False
+
+
+@pytest.mark.parametrize("state", ["enabled", "disabled"])
+def test_no_rras_fails_clearly_and_writes_nothing(run_action, state: str) -> None:
+    result, host = run_action(ActionModule, FakeHost(keys={CURRENT_VERSION_KEY: {"CurrentBuildNumber": ("REG_SZ", "20348")}}), {"state": state})
+    assert result["failed"] is True and result["msg"] == NOT_INSTALLED_MSG and result["changed"] is False
+    assert host.modules() == ["win_reg_stat", "win_reg_stat"] and IKEV2_KEY not in host.keys
+
+
+@pytest.mark.parametrize("build", ["14393", "9600", "6.3.9600", "garbage"])
+def test_old_build_refused_before_any_write_then_allowed(run_action, build: str) -> None:
+    result, host = run_action(ActionModule, rras_host(build=build), {"restart": True})
+    assert result["failed"] is True and "allow_unsupported_build=true" in result["msg"] and result["changed"] is False
+    assert "win_regedit" not in host.modules() and "win_service" not in host.modules()
+    result, host = run_action(ActionModule, host, {"allow_unsupported_build": True})
+    assert not result.get("failed") and result["changed"] is True
+    assert host.keys[IKEV2_KEY]["EnableServerFragmentation"] == ("REG_DWORD", 1)
+    assert any("allow_unsupported_build=true" in warning for warning in result["warnings"])
+
+
+def test_disputed_build_proceeds_with_warning(run_action) -> None:
+    result, dummy = run_action(ActionModule, rras_host(build="17134"), {})
+    assert result["changed"] is True and result["os_build"] == 17134
+    assert any("disputed" in warning for warning in result["warnings"])
+
+
+def test_check_mode_reads_and_writes_nothing(run_action) -> None:
+    result, host = run_action(ActionModule, rras_host(ikev2={}), {"restart": True}, check_mode=True, diff=True)
+    assert host.modules() == ["win_reg_stat", "win_reg_stat"]
+    assert host.keys[IKEV2_KEY] == {}
+    assert result["changed"] is True and result["restarted"] is False
+    assert result["diff"] == {"before": {"server_fragmentation": False, "enable_server_fragmentation": None},
+                              "after": {"server_fragmentation": True, "enable_server_fragmentation": 1}}
+
+
+def test_check_mode_still_refuses_an_old_build(run_action) -> None:
+    result, host = run_action(ActionModule, rras_host(build="14393", ikev2={}), {}, check_mode=True)
+    assert result["failed"] is True and "14393" in result["msg"]
+
+
+def test_failed_write_names_it_and_does_not_restart(run_action) -> None:
+    host = rras_host(ikev2={})
+    host.fail_write = "EnableServerFragmentation"
+    result, host = run_action(ActionModule, host, {"restart": True})
+    assert result["failed"] is True and "Access is denied" in result["msg"] and "not restarted" in result["msg"]
+    assert result["changed"] is False and result["not_applied"] == ["set EnableServerFragmentation (dword) = 1"]
+    assert "win_service" not in host.modules()
+    host.fail_write = None
+    result, host = run_action(ActionModule, host, {"restart": True})
+    assert result["changed"] is True and result["restarted"] is True
+
+
+def test_failed_restart_after_the_write_asks_for_a_restart(run_action) -> None:
+    host = rras_host(ikev2={})
+    host.fail_restart = True
+    result, host = run_action(ActionModule, host, {"restart": True})
+    assert result["failed"] is True and result["restart_required"] is True and "did not start" in result["msg"]
+    assert host.keys[IKEV2_KEY]["EnableServerFragmentation"] == ("REG_DWORD", 1)
+
+
+def test_failed_read_is_reported(run_action) -> None:
+    host = rras_host()
+    host._win_reg_stat = lambda args: {"failed": True, "msg": "WinRM timed out"}
+    result, dummy = run_action(ActionModule, host, {})
+    assert result["failed"] is True and IKEV2_KEY in result["msg"] and "WinRM timed out" in result["msg"]
+
+
+@pytest.mark.parametrize(("args", "option"), [({"state": "present"}, "state"), ({"restart": "maybe"}, "restart"), ({"bogus": 1}, "bogus")])
+def test_bad_arguments_fail_before_touching_the_host(run_action, args: dict, option: str) -> None:
+    host = rras_host()
+    with pytest.raises(AnsibleActionFail, match=option):
+        run_action(ActionModule, host, args)
+    assert host.calls == []

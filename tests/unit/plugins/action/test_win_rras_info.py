@@ -1,0 +1,96 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""aovpn.rras.win_rras_info against a fake host: read-only, round trips, no-RRAS hosts, store check."""
+
+from __future__ import annotations
+
+import pytest
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.aovpn.rras.plugins.action.win_rras_info import ActionModule
+from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import CURRENT_VERSION_KEY, IKEV2_KEY, REMOTE_ACCESS_PARAMETERS_KEY
+from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import PARAMETERS_KEY as SSTP_KEY
+from ansible_collections.aovpn.rras.tests.unit import certgen
+from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import FakeCertificate, FakeHost
+
+VPN = certgen.make_leaf(None, dns_names=("vpn.example.com",))
+VPN_SHA256 = certgen.openssl_fingerprint(VPN.cert, "sha256")
+VPN_SHA1 = certgen.openssl_fingerprint(VPN.cert, "sha1")
+OS = {CURRENT_VERSION_KEY: {"CurrentBuildNumber": ("REG_SZ", "17763"), "ProductName": ("REG_SZ", "Windows Server 2019 Standard")}}
+
+
+def https_host(ikev2: bool = True) -> FakeHost:
+    keys = {
+        **OS,
+        REMOTE_ACCESS_PARAMETERS_KEY: {"RouterType": ("REG_DWORD", 7)},
+        SSTP_KEY: {"UseHttps": ("REG_DWORD", 1), "SHA256CertificateHash": ("REG_BINARY", bytes.fromhex(VPN_SHA256)),
+                   "SHA1CertificateHash": ("REG_BINARY", bytes.fromhex(VPN_SHA1)), "isHashConfiguredByAdmin": ("REG_DWORD", 1)},
+    }
+    if ikev2:
+        keys[IKEV2_KEY] = {"EnableServerFragmentation": ("REG_DWORD", 1)}
+    return FakeHost(keys=keys, certificates=[FakeCertificate(certgen.cert_der(VPN.cert), VPN_SHA1)])
+
+
+def reads(host: FakeHost) -> list[str]:
+    return [f"{name.rsplit('.', 1)[-1]}:{args.get('path', args.get('name', args.get('store_name')))}" for name, args in host.calls]
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_four_read_only_calls_on_an_rras_server(run_action, check_mode: bool) -> None:
+    host = https_host()
+    keys_before = {path: dict(values) for path, values in host.keys.items()}
+    result, host = run_action(ActionModule, host, {}, check_mode=check_mode)
+    assert not result.get("failed"), result
+    assert reads(host) == ["win_service:RemoteAccess", f"win_reg_stat:{IKEV2_KEY}", f"win_reg_stat:{SSTP_KEY}", f"win_reg_stat:{CURRENT_VERSION_KEY}"]
+    assert host.calls[0][1] == {"name": "RemoteAccess"}
+    assert host.keys == keys_before
+    assert result["changed"] is False and result["rras_installed"] is True
+    assert result["sstp"]["certificate_sha256"] == VPN_SHA256 and result["sstp"]["certificate_sha1"] == VPN_SHA1
+    assert result["ikev2"]["server_fragmentation"] is True and result["os"]["build"] == 17763
+    assert result["remote_access_service"] == {"exists": True, "state": "running", "start_mode": "auto"}
+    assert "certificate_store" not in result
+
+
+def test_missing_ikev2_key_costs_one_parameters_read(run_action) -> None:
+    result, host = run_action(ActionModule, https_host(ikev2=False), {})
+    assert reads(host)[2] == f"win_reg_stat:{REMOTE_ACCESS_PARAMETERS_KEY}" and len(host.calls) == 5
+    assert result["rras_installed"] is True and result["ikev2"]["server_fragmentation"] is False
+
+
+def test_host_without_rras_is_reported_not_failed(run_action) -> None:
+    host = FakeHost(keys=dict(OS), service_exists=False)
+    result, host = run_action(ActionModule, host, {"certificate_store_check": True})
+    assert not result.get("failed") and result["changed"] is False
+    assert result["rras_installed"] is False and result["sstp"] is None and result["ikev2"] is None
+    assert result["certificate_store"] is None and result["os"]["product_name"] == "Windows Server 2019 Standard"
+    assert "win_certificate_info" not in host.modules() and len(host.calls) == 4
+
+
+def test_store_check_adds_one_store_read(run_action) -> None:
+    result, host = run_action(ActionModule, https_host(), {"certificate_store_check": True})
+    assert reads(host)[-1] == "win_certificate_info:My" and len(host.calls) == 5
+    assert host.calls[-1][1] == {"store_name": "My", "store_location": "LocalMachine"}
+    store = result["certificate_store"]
+    assert store["found"] is True and store["problems"] == [] and store["certificate"]["thumbprint"] == VPN_SHA1
+
+
+def test_store_check_reports_event_25(run_action) -> None:
+    host = https_host()
+    host.certificates = []
+    result, dummy = run_action(ActionModule, host, {"certificate_store_check": True})
+    assert result["certificate_store"]["found"] is False and "Event 25" in result["certificate_store"]["problems"][0]
+
+
+def test_failed_service_read_fails_the_task(run_action) -> None:
+    host = https_host()
+    host._win_service = lambda args: {"failed": True, "msg": "Access is denied"}
+    result, dummy = run_action(ActionModule, host, {})
+    assert result["failed"] is True and "win_service failed: Access is denied" in result["msg"] and result["changed"] is False
+
+
+def test_unknown_option_fails_before_touching_the_host(run_action) -> None:
+    host = https_host()
+    with pytest.raises(AnsibleActionFail, match="state"):
+        run_action(ActionModule, host, {"state": "present"})
+    assert host.calls == []
