@@ -191,7 +191,7 @@ def main() -> None:
             "path": {"type": "str", "required": True, "aliases": ["key"]},
             "name": {"type": "str", "aliases": ["entry", "value"]},
             "data": {"type": "raw"},
-            "type": {"type": "str", "default": "string", "choices": list(_TYPES), "aliases": ["datatype"]},
+            "type": {"type": "str", "default": "string", "choices": ["none", "binary", "dword", "expandstring", "multistring", "string", "qword"], "aliases": ["datatype"]},
             "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
             "delete_key": {"type": "bool", "default": True},
         },
