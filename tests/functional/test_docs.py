@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import COLLECTIONS_ROOT, REPO_ROOT
+from aovpn_testing import COLLECTIONS_ROOT, REPO_ROOT
 
 ANSIBLE_DOC = str(Path(sys.executable).with_name("ansible-doc"))
 PLUGIN_DIRS = {"module": "modules", "lookup": "lookup", "filter": "filter"}

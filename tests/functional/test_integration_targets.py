@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO_ROOT
+from aovpn_testing import REPO_ROOT
 
 TARGETS_DIR = REPO_ROOT / "tests" / "integration" / "targets"
 TARGETS = sorted(path.name for path in TARGETS_DIR.iterdir() if (path / "tasks" / "main.yml").is_file()) if TARGETS_DIR.is_dir() else []
