@@ -69,3 +69,68 @@ def test_journal_records_check_mode_run_as_writing_nothing(lab):
     after = lab.state("ws2022-sstp")
     after.pop("_lab"), before.pop("_lab")
     assert after == before
+
+
+def test_faults_unreachable_and_secrets(lab):
+    faults = [
+        {"module": "win_regedit", "name": "SHA256CertificateHash", "msg": "Access is denied"},
+        {"module": "ansible.windows.win_service", "name": "RemoteAccess", "state": "restarted", "msg": "Failed to restart service", "after": 2},
+    ]
+    inventory = lab.inventory_with({"ws2022-sstp": {"lab_faults": faults}, "ws2016-rras": {"lab_unreachable": True}})
+    run = lab.playbook(r"""
+- hosts: ws2022-sstp:ws2016-rras
+  gather_facts: false
+  tasks:
+    - name: hash
+      ansible.windows.win_regedit: {path: 'HKLM:\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters', name: sha256certificatehash, type: binary, data: '00'}
+      ignore_errors: true
+    - {name: restart1, ansible.windows.win_service: {name: RemoteAccess, state: restarted}}
+    - {name: restart2, ansible.windows.win_service: {name: RemoteAccess, state: restarted}, ignore_errors: true}
+    - {name: copy, ansible.windows.win_copy: {src: "{{ pfx }}", dest: 'C:\Windows\Temp\s.pfx'}}
+    - {name: import, ansible.windows.win_certificate_store: {path: 'C:\Windows\Temp\s.pfx', password: "{{ pw }}", key_storage: machine}}
+""", inventory=inventory, extra_vars={"pfx": lab.pki["pfx"], "pw": lab.pki["password"]})
+    assert run.stats["ws2016-rras"]["unreachable"] == 1
+    assert run.results("ws2022-sstp", "hash")[0]["msg"] == "Access is denied"
+    assert run.results("ws2022-sstp", "restart1")[0]["changed"] is True
+    assert run.results("ws2022-sstp", "restart2")[0]["msg"] == "Failed to restart service"
+    imported = run.results("ws2022-sstp", "import")[0]
+    # as on Windows, every certificate of the PFX goes into the one store: the leaf was there, its CA was not
+    assert imported["thumbprints"] == [lab.pki["sha1"], lab.pki["certs"]["lab_root_ca"]["sha1"]] and imported["changed"] is True
+    assert lab.reg_values("ws2022-sstp", SSTP)["SHA256CertificateHash"]["value"] == list(bytes.fromhex(lab.pki["sha256"]))
+    journal = lab.journal("ws2022-sstp")
+    assert [(e["module"], e["failed"]) for e in journal] == [
+        ("win_regedit", True), ("win_service", False), ("win_service", True), ("win_copy", False), ("win_certificate_store", False)]
+    assert len(lab.state("ws2022-sstp")["services"]["RemoteAccess"]["starts"]) == 1
+    assert "password" not in journal[-1]["args"] and lab.pki["password"] not in json.dumps(journal)
+    assert lab.journal("ws2016-rras") == []
+
+
+def test_restart_binds_sstp_certificate_or_logs_event_25(lab):
+    lab.delete_reg_value("ws2019-rras", SSTP, "isHashConfiguredByAdmin")
+    lab.set_reg_value("ws2022-sstp", SSTP, "SHA256CertificateHash", "REG_BINARY", [0] * 32)
+    run = lab.adhoc("ws2022-sstp:ws2019-rras", "ansible.windows.win_service", "name=RemoteAccess state=restarted")
+    assert run.rc == 0, run.stdout + run.stderr
+    broken = lab.state("ws2022-sstp")["services"]["RemoteAccess"]["sstp_binding"]
+    assert (broken["bound"], broken["event"]) == (False, 25)
+    # no admin-chosen hash and no server certificate in LocalMachine\My: nothing to bind either
+    assert lab.state("ws2019-rras")["services"]["RemoteAccess"]["sstp_binding"]["event"] == 25
+
+
+def test_adhoc_and_ansible_runner(lab):
+    adhoc = lab.adhoc("rras", "ansible.windows.win_reg_stat",
+                      {"path": r"HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion", "name": "CurrentBuildNumber"})
+    assert adhoc.rc == 0, adhoc.stdout + adhoc.stderr
+    builds = {host: adhoc.results(host)[0]["value"] for host in ("ws2022-sstp", "ws2019-rras", "ws2016-rras", "ws2012r2-rras")}
+    assert builds == {"ws2022-sstp": "20348", "ws2019-rras": "17763", "ws2016-rras": "14393", "ws2012r2-rras": "9600"}
+
+    import ansible_runner
+
+    (lab.tmp_path / "runner").mkdir()
+    runner = ansible_runner.run(
+        private_data_dir=str(lab.tmp_path / "runner"), host_pattern="ws2022-norras", module="ansible.windows.win_reg_stat",
+        module_args=r"path=HKLM:\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters", inventory=str(labctl.INVENTORY),
+        envvars={k: v for k, v in lab.env.items() if k.startswith(("ANSIBLE_", "AOVPN_", "PATH"))}, quiet=True)
+    assert runner.rc == 0
+    result = next(e["event_data"]["res"] for e in runner.events if e["event"] == "runner_on_ok")
+    assert result["exists"] is False
+    assert [e["module"] for e in lab.journal("ws2022-norras")] == ["win_reg_stat"]
