@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, delete_file_tree, get_file, is_directory, parent_path, put_file, run_call
+from ansible_collections.ansible.windows.plugins.module_utils._lab_host import (
+    LabError,
+    delete_file_tree,
+    get_file,
+    is_directory,
+    parent_path,
+    put_file,
+    run_call,
+)
 
 
 def _make_dirs(state: dict[str, Any], path: str) -> None:
