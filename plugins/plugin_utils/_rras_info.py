@@ -52,8 +52,10 @@ def service_summary(result: Mapping[str, t.Any]) -> dict[str, t.Any]:
 
 
 def _store_entry(certificate: Mapping[str, t.Any], now: datetime.datetime) -> dict[str, t.Any] | None:
+    # ansible.windows returns the DER as ``raw`` although its RETURN documents ``cert_data``.
+    der_base64 = certificate.get("raw") or certificate.get("cert_data") or ""
     try:
-        certs = load_certificates_from_text(str(certificate.get("cert_data") or ""), source="certificate in " + CERTIFICATE_STORE)
+        certs = load_certificates_from_text(str(der_base64), source="certificate in " + CERTIFICATE_STORE)
     except CertificateError:
         return None
     summary = certificate_summary(certs[0], now)
@@ -80,7 +82,7 @@ def certificate_store_check(
     """Whether the configured SHA-256 names a usable certificate in ``LocalMachine\\My``.
 
     ``certificates`` are the ``certificates`` of ``ansible.windows.win_certificate_info`` for that
-    store. RemoteAccess looks the certificate up by SHA-256 at start and binds it only for HTTPS with
+    store (an entry whose DER cannot be read is skipped). RemoteAccess looks the certificate up by SHA-256 at start and binds it only for HTTPS with
     an admin-chosen hash; when it is not there it logs Event 25 and binds nothing. ``problems`` lists
     what would break that binding; it stays empty when nothing is looked up (offload, or HTTPS where
     the service picks a certificate itself).

@@ -28,9 +28,9 @@ def key(**values: tuple[str, object]) -> RegistryProperties:
 
 
 def store_entry(issued: certgen.Issued, has_private_key: bool = True) -> dict:
-    """A certificate as ansible.windows.win_certificate_info returns it."""
+    """A certificate as ansible.windows.win_certificate_info returns it (DER in ``raw``, see its .ps1)."""
     return {"thumbprint": certgen.openssl_fingerprint(issued.cert, "sha1"), "has_private_key": has_private_key,
-            "cert_data": base64.b64encode(certgen.cert_der(issued.cert)).decode()}
+            "raw": base64.b64encode(certgen.cert_der(issued.cert)).decode()}
 
 
 WS2022 = key(ProductName=("string", "Windows Server 2022 Standard"), CurrentBuildNumber=("string", "20348"),
@@ -121,4 +121,10 @@ def test_store_check_requires_nothing_when_the_service_does_not_look_up(settings
 def test_store_check_pinned_without_hash_is_event_18_and_ignores_unreadable_entries() -> None:
     check = certificate_store_check(sstp(certificate_sha256=None), [{"thumbprint": "AB", "cert_data": "not base64!"}])
     assert check["found"] is False and "Event 18" in check["problems"][0]
-    assert certificate_store_check(sstp(), [{"cert_data": "####"}, store_entry(VPN)])["found"] is True
+    assert certificate_store_check(sstp(), [{"raw": "####"}, store_entry(VPN)])["found"] is True
+
+
+def test_store_check_also_reads_the_documented_cert_data_key() -> None:
+    entry = store_entry(VPN)
+    entry["cert_data"] = entry.pop("raw")
+    assert certificate_store_check(sstp(), [entry])["found"] is True
