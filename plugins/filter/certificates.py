@@ -11,6 +11,7 @@ from typing import Any
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
+    CRYPTOGRAPHY_IMPORT_ERROR,
     CertificateError,
     check_algorithm,
     certificate_summary,
@@ -21,10 +22,16 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
 )
 
 
+def _require_cryptography(name: str) -> None:
+    if CRYPTOGRAPHY_IMPORT_ERROR:
+        raise AnsibleFilterError(f"aovpn.rras.{name} needs the Python library cryptography on the controller") from CRYPTOGRAPHY_IMPORT_ERROR
+
+
 def cert_thumbprint(
     data: str | bytes, algorithm: str = "sha256", format: str = "hex", select: str = "leaf", password: str | None = None  # pylint: disable=redefined-builtin
 ) -> Any:
     """Thumbprint of a certificate held as PEM or base64 text (a list of them with ``select='all'``)."""
+    _require_cryptography("cert_thumbprint")
     try:
         values = certificate_thumbprints(data, algorithm, format, select, password, source="input")
     except CertificateError as error:
@@ -46,6 +53,7 @@ def thumbprint(text: str, algorithm: str = "sha256") -> str:
 
 def cert_info(data: str | bytes, select: str = "leaf", password: str | None = None) -> Any:
     """Summary dict of the selected certificate (a list of them with ``select='all'``)."""
+    _require_cryptography("cert_info")
     try:
         certs = select_certificates(load_certificates_from_text(data, password, "input"), select, "input")
         summaries = [certificate_summary(cert) for cert in certs]

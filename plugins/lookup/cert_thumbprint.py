@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: cert_thumbprint
 short_description: Thumbprint (SHA-256, SHA-1...) of a certificate file on the controller
 version_added: 0.1.0
-author: aovpn.rras contributors
+author: aovpn.rras contributors (@aovpn)
 description:
   - Reads certificate files on the Ansible controller and returns the hash of the certificate's DER encoding,
     the value Windows calls the thumbprint and RRAS stores in C(SHA256CertificateHash) and C(SHA1CertificateHash).
@@ -56,6 +56,8 @@ options:
       - Password of PKCS#12 files. Without it, files protected by no or an empty password are opened.
       - Never shown in messages. Keep it in Ansible Vault.
     type: str
+requirements:
+  - cryptography (Python library, on the controller)
 notes:
   - Runs on the controller only; the files never go to the managed host.
   - The same parser backs the P(aovpn.rras.cert_thumbprint#filter) filter for certificates held in variables.
@@ -113,7 +115,7 @@ from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, certificate_thumbprints
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CRYPTOGRAPHY_IMPORT_ERROR, CertificateError, certificate_thumbprints
 
 display = Display()
 
@@ -122,6 +124,8 @@ class LookupModule(LookupBase):
     """Find each file like the ``file`` lookup, then hand its bytes to the certificate core."""
 
     def run(self, terms: list[str], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
+        if CRYPTOGRAPHY_IMPORT_ERROR:
+            raise AnsibleLookupError("aovpn.rras.cert_thumbprint needs the Python library cryptography on the controller") from CRYPTOGRAPHY_IMPORT_ERROR
         variables = variables or {}
         self.set_options(var_options=variables, direct=kwargs)
         options = {

@@ -20,27 +20,28 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
+try:
+    from cryptography import x509
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+    from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
+    from cryptography.x509.oid import NameOID
+except ImportError as import_error:  # the plugins turn this into an Ansible error naming the missing library
+    CRYPTOGRAPHY_IMPORT_ERROR: ImportError | None = import_error
+    _PARSE_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError)
+else:
+    CRYPTOGRAPHY_IMPORT_ERROR = None
+    # Errors cryptography raises for malformed input (its Rust parsers use ValueError, a few paths TypeError).
+    _PARSE_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm)
 
 SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1"
 ANY_EKU_OID = "2.5.29.37.0"
 
-ALGORITHMS: dict[str, type[hashes.HashAlgorithm]] = {
-    "sha1": hashes.SHA1,
-    "sha256": hashes.SHA256,
-    "sha384": hashes.SHA384,
-    "sha512": hashes.SHA512,
-}
+# Supported hash algorithms and their digest sizes in bytes (normalising a thumbprint needs no cryptography).
+ALGORITHMS: dict[str, int] = {"sha1": 20, "sha256": 32, "sha384": 48, "sha512": 64}
 FORMATS = ("hex", "colon", "bytes")
 SELECTIONS = ("leaf", "first", "all")
-
-# Errors cryptography raises for malformed input (its Rust parsers use ValueError, a few paths TypeError).
-_PARSE_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm)
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 #/._-]{1,64})-----(.*?)-----END \1-----", re.DOTALL)
 _PEM_CERT_LABELS = frozenset({b"CERTIFICATE", b"X509 CERTIFICATE"})
@@ -48,12 +49,12 @@ _PEM_PKCS7_LABELS = frozenset({b"PKCS7", b"PKCS #7 SIGNED DATA", b"CMS"})
 _BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/=\s]+")
 
 _EKU_NAMES: dict[str, str] = {
-    ExtendedKeyUsageOID.SERVER_AUTH.dotted_string: "Server Authentication",
-    ExtendedKeyUsageOID.CLIENT_AUTH.dotted_string: "Client Authentication",
-    ExtendedKeyUsageOID.CODE_SIGNING.dotted_string: "Code Signing",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION.dotted_string: "Secure Email",
-    ExtendedKeyUsageOID.TIME_STAMPING.dotted_string: "Time Stamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING.dotted_string: "OCSP Signing",
+    SERVER_AUTH_OID: "Server Authentication",
+    "1.3.6.1.5.5.7.3.2": "Client Authentication",
+    "1.3.6.1.5.5.7.3.3": "Code Signing",
+    "1.3.6.1.5.5.7.3.4": "Secure Email",
+    "1.3.6.1.5.5.7.3.8": "Time Stamping",
+    "1.3.6.1.5.5.7.3.9": "OCSP Signing",
     ANY_EKU_OID: "Any Purpose",
     "1.3.6.1.5.5.7.3.5": "IP security end system",
     "1.3.6.1.5.5.7.3.6": "IP security tunnel termination",
@@ -304,13 +305,13 @@ def check_algorithm(algorithm: str) -> str:
     return key
 
 
-def _hash_class(algorithm: str) -> type[hashes.HashAlgorithm]:
-    return ALGORITHMS[check_algorithm(algorithm)]
+def _hash(algorithm: str) -> hashes.HashAlgorithm:
+    return getattr(hashes, check_algorithm(algorithm).upper())()
 
 
 def thumbprint(cert: x509.Certificate, algorithm: str = "sha256") -> bytes:
     """Digest of the certificate's DER encoding (what Windows and ``openssl -fingerprint`` show)."""
-    return cert.fingerprint(_hash_class(algorithm)())
+    return cert.fingerprint(_hash(algorithm))
 
 
 def format_thumbprint(digest: bytes, fmt: str = "hex") -> str | list[int]:
@@ -353,7 +354,7 @@ def normalize_thumbprint(text: str, algorithm: str = "sha256") -> str:
 
     Messages start with a lowercase word so callers can prefix the option name.
     """
-    expected = _hash_class(algorithm)().digest_size * 2
+    expected = ALGORITHMS[check_algorithm(algorithm)] * 2
     name = _display_name(algorithm)
     if not isinstance(text, str):
         raise CertificateError(f"is of type {type(text).__name__}, not text holding a {name} thumbprint")
@@ -367,8 +368,8 @@ def normalize_thumbprint(text: str, algorithm: str = "sha256") -> str:
             shown = char if char.isprintable() else f"U+{ord(char):04X}"
             raise CertificateError(f"is not a {name} thumbprint: character {shown!r} (position {position}) is not hexadecimal")
     if len(cleaned) != expected:
-        for other, digest_class in ALGORITHMS.items():
-            if digest_class.digest_size * 2 == len(cleaned):
+        for other, size in ALGORITHMS.items():
+            if size * 2 == len(cleaned):
                 raise CertificateError(
                     f"looks like a {_display_name(other)} thumbprint ({len(cleaned)} hex characters) where a {name} thumbprint ({expected}) is expected"
                 )

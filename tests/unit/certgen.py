@@ -57,7 +57,9 @@ def _sign_hash(key: PrivateKey) -> hashes.HashAlgorithm | None:
     return None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
 
 
-def _builder(subject: x509.Name, issuer: Issued | None, key: PrivateKey, not_before: datetime.datetime, not_after: datetime.datetime) -> x509.CertificateBuilder:
+def _builder(
+    subject: x509.Name, issuer: Issued | None, key: PrivateKey, not_before: datetime.datetime, not_after: datetime.datetime
+) -> x509.CertificateBuilder:
     public = key.public_key()
     builder = (
         x509.CertificateBuilder()
@@ -76,7 +78,8 @@ def _builder(subject: x509.Name, issuer: Issued | None, key: PrivateKey, not_bef
 def make_ca(name: str = "Test Root CA", issuer: Issued | None = None, key_kind: str = "p256", slot: int = 0, days: int = 3650) -> Issued:
     """A root CA (self-signed) or, with ``issuer``, an intermediate CA."""
     key = make_key(key_kind, slot)
-    builder = _builder(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]), issuer, key, NOW - datetime.timedelta(days=1), NOW + datetime.timedelta(days=days))
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    builder = _builder(subject, issuer, key, NOW - datetime.timedelta(days=1), NOW + datetime.timedelta(days=days))
     builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).add_extension(
         x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
     )
@@ -110,7 +113,8 @@ def make_leaf(
     if ekus:
         builder = builder.add_extension(x509.ExtendedKeyUsage(list(ekus)), critical=False)
     if key_usage:
-        builder = builder.add_extension(x509.KeyUsage(True, False, not isinstance(key, ec.EllipticCurvePrivateKey), False, False, False, False, False, False), critical=True)
+        encipherment = not isinstance(key, ec.EllipticCurvePrivateKey)  # RSA TLS key exchange; EC keys only sign
+        builder = builder.add_extension(x509.KeyUsage(True, False, encipherment, False, False, False, False, False, False), critical=True)
     signer = issuer.key if issuer else key
     return Issued(builder.sign(signer, _sign_hash(signer)), key)
 

@@ -125,13 +125,13 @@ ERROR_CASES = [
 def test_errors_in_a_playbook(project: tuple[Path, dict[str, Any]]) -> None:
     """One failing task per case (ignored, so all run in one play): message present, no secret, no traceback."""
     base, expected = project
-    tasks = [{"name": f"Bad input {number}", "ansible.builtin.debug": {"msg": "{{ " + expression + " }}"}, "ignore_errors": True}
-             for number, (expression, _) in enumerate(ERROR_CASES)]
+    tasks = [{"name": f"Bad input {number}", "ansible.builtin.debug": {"msg": "{{ " + case[0] + " }}"}, "ignore_errors": True}
+             for number, case in enumerate(ERROR_CASES)]
     result = run_playbook(base, "error", tasks, {**expected, "wrong_password": WRONG_PASSWORD})
     output = result.stdout + result.stderr
     assert result.returncode == 0 and f"ignored={len(ERROR_CASES)}" in output, output
-    for _, message in ERROR_CASES:
-        assert message.format(base=base) in output
+    for case in ERROR_CASES:
+        assert case[1].format(base=base) in output
     assert "Traceback" not in output
     assert WRONG_PASSWORD not in output and PFX_PASSWORD not in output
     assert "PRIVATE KEY" not in output

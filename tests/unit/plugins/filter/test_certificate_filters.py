@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +65,11 @@ def test_cert_info() -> None:
     info = cert_info(bundle)
     assert (info["sha256"], info["dns_names"], info["ekus"], info["is_ca"]) == (SHA256, ["vpn.example.com"], ["1.3.6.1.5.5.7.3.1"], False)
     assert [item["subject"] for item in cert_info(bundle, select="all")] == ["CN=Test Root CA", "CN=vpn.example.com"]
+
+
+def test_missing_cryptography_is_an_ansible_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    filters = filter_loader.get("aovpn.rras.cert_info")
+    monkeypatch.setattr(sys.modules[filters.j2_function.__module__], "CRYPTOGRAPHY_IMPORT_ERROR", ImportError("No module named 'cryptography'"))
+    with pytest.raises(AnsibleFilterError, match="^aovpn.rras.cert_info needs the Python library cryptography on the controller"):
+        filters.j2_function(certgen.cert_pem(LEAF.cert).decode())
+    assert load("thumbprint")(SHA256.lower()) == SHA256  # normalising needs no cryptography

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +85,10 @@ def test_errors_name_the_file_and_cause(playbook_dir: Path, term: str, options: 
 def test_option_choices_are_checked_by_ansible(playbook_dir: Path) -> None:
     with pytest.raises(AnsibleOptionsError, match="Invalid value 'md5' for config 'algorithm'"):
         run(playbook_dir, "vpn.cer", algorithm="md5")
+
+
+def test_missing_cryptography_is_a_lookup_error(playbook_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lookup = lookup_loader.get("aovpn.rras.cert_thumbprint", loader=DataLoader(), templar=None)
+    monkeypatch.setattr(sys.modules[type(lookup).__module__], "CRYPTOGRAPHY_IMPORT_ERROR", ImportError("No module named 'cryptography'"))
+    with pytest.raises(AnsibleLookupError, match="needs the Python library cryptography on the controller"):
+        lookup.run(["vpn.cer"], variables={"ansible_search_path": [str(playbook_dir)]})
