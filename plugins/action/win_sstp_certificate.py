@@ -8,7 +8,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, format_thumbprint, thumbprint
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError, module_error
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     NOT_INSTALLED_MSG,
     PARAMETERS_KEY,
@@ -61,13 +61,15 @@ class ActionModule(RrasActionBase):
         info = self.call_module("ansible.windows.win_certificate_info",
                                 {"thumbprint": sha1_hex, "store_name": "My", "store_location": "LocalMachine"}, task_vars)
         if info.get("failed"):
-            raise RrasActionError(f"Reading {STORE} failed: {info.get('msg', 'unknown error')}", changed=False)
+            raise RrasActionError(f"Reading {STORE} failed: {module_error(info)}", changed=False)
         matches = [entry for entry in info.get("certificates") or [] if str(entry.get("thumbprint", "")).upper() == sha1_hex]
         if not info.get("exists") or not matches:
             raise RrasActionError(f"No certificate with thumbprint {sha1_hex} in {STORE}; import it with its private key first "
                                   "(ansible.windows.win_certificate_store, key_storage=machine)", changed=False, certificate_sha1=sha1_hex)
+        # ansible.windows returns the DER as ``raw`` although its RETURN documents ``cert_data``.
+        der_base64 = matches[0].get("raw") or matches[0].get("cert_data") or ""
         try:
-            cert = certificate_option(f"cert_data of {sha1_hex}", matches[0].get("cert_data") or "")
+            cert = certificate_option(f"the certificate data of {sha1_hex}", der_base64)
         except CertificateError as exc:
             raise RrasActionError(f"{STORE} returned unreadable data: {exc}", changed=False) from None
         return cert, bool(matches[0].get("has_private_key"))

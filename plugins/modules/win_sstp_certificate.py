@@ -17,7 +17,7 @@ description:
   - Reads the certificate with one M(ansible.windows.win_certificate_info) call and refuses it, before
     anything is written, when it is missing, has no private key, is expired or not yet valid, lacks the
     Server Authentication Extended Key Usage (1.3.6.1.5.5.7.3.1), or does not cover O(fqdn).
-    Both hashes are computed on the controller from the certificate's DER bytes.
+    Both hashes are computed on the controller from the certificate's DER bytes as returned by the store.
   - At start the C(RemoteAccess) service binds the certificate in http.sys on the listener port; if the hash is
     not in C(LocalMachine\My) it logs Event 25 and binds nothing, which is why the certificate is checked first.
   - Fails with C(RRAS/SSTP is not installed or not configured on this host) and changes nothing if the

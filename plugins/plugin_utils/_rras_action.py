@@ -105,7 +105,7 @@ class RrasActionBase(ActionBase):
         """All values of one key in one ``win_reg_stat`` call; ``None`` if the key does not exist."""
         stat = self.call_module("ansible.windows.win_reg_stat", {"path": path}, task_vars)
         if stat.get("failed"):
-            raise RrasActionError(f"Reading {path} failed: {stat.get('msg', 'unknown error')}")
+            raise RrasActionError(f"Reading {path} failed: {module_error(stat)}")
         try:
             return parse_key_stat(stat)
         except RegistryFormatError as exc:
@@ -142,7 +142,7 @@ class RrasActionBase(ActionBase):
                               applied=[item.describe() for item in applied],
                               not_applied=[item.describe() for item in plan.writes[index:]])
                 raise RrasActionError(
-                    f"Failed to {write.describe()} in {write.path}: {outcome.get('msg', 'unknown error')}. "
+                    f"Failed to {write.describe()} in {write.path}: {module_error(outcome)}. "
                     f"Applied before the failure: {_describe_all(applied)}. "
                     f"Not attempted: {_describe_all(not_applied)}. "
                     f"{REMOTE_ACCESS_SERVICE} was not restarted; fix the cause and rerun the task to converge.",
@@ -155,10 +155,15 @@ class RrasActionBase(ActionBase):
             result["restart_required"] = True
             raise RrasActionError(
                 f"Every registry change was applied but restarting {REMOTE_ACCESS_SERVICE} failed: "
-                f"{outcome.get('msg', 'unknown error')}. Restart it to apply the change.",
+                f"{module_error(outcome)}. Restart it to apply the change.",
                 **result,
             )
         result["restarted"] = True
+
+
+def module_error(result: dict[str, t.Any]) -> str:
+    """The error text of a failed module result (``msg``, or what a crashed module left on stderr)."""
+    return str(result.get("msg") or result.get("module_stderr") or result.get("exception") or "no error message").strip()
 
 
 def _describe_all(writes: list[RegistryWrite]) -> str:

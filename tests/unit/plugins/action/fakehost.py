@@ -85,7 +85,7 @@ class FakeHost:
 
     def _win_certificate_info(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
         found = [
-            {"thumbprint": cert.thumbprint, "has_private_key": cert.has_private_key, "cert_data": base64.b64encode(cert.der).decode()}
+            {"thumbprint": cert.thumbprint, "has_private_key": cert.has_private_key, "raw": base64.b64encode(cert.der).decode()}
             for cert in self.certificates
             if "thumbprint" not in args or cert.thumbprint == args["thumbprint"].upper()
         ]
