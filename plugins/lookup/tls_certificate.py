@@ -7,7 +7,7 @@ DOCUMENTATION = r"""
 name: tls_certificate
 short_description: The certificate a TLS endpoint presents, seen from the controller without trusting it
 version_added: 0.1.0
-author: aovpn.rras contributors
+author: aovpn.rras contributors (@aovpn)
 description:
   - Connects to each C(host[:port]) with TLS from the Ansible controller and returns the certificate the endpoint
     presents, its SHA-256 and SHA-1 thumbprints, names, validity and the negotiated TLS version.

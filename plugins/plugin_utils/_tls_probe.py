@@ -13,6 +13,7 @@ accepts and never answers, or answers one byte at a time, cannot hold the caller
 
 from __future__ import annotations
 
+import _ssl
 import ipaddress
 import re
 import socket
@@ -132,8 +133,8 @@ def _presented_chain(tls: ssl.SSLSocket, leaf: bytes) -> tuple[bytes, ...]:
     if public is not None:
         certificates = list(public() or [])
     else:
-        raw = tls._sslobj.get_unverified_chain() or []  # type: ignore[union-attr]  # pylint: disable=protected-access
-        certificates = [certificate.public_bytes(ssl._ssl.ENCODING_DER) for certificate in raw]  # type: ignore[attr-defined]  # pylint: disable=protected-access
+        sslobj = tls._sslobj  # pylint: disable=protected-access
+        certificates = [certificate.public_bytes(_ssl.ENCODING_DER) for certificate in sslobj.get_unverified_chain() or []]
     if certificates and certificates[0] == leaf:
         certificates.pop(0)
     return tuple(certificates)

@@ -2,8 +2,7 @@
 
 Certificates come from the shared generator ``tests/unit/certgen.py`` (``cryptography``). Servers are
 Python ``ssl`` threads or ``openssl s_server`` processes on ephemeral ports; each has a bounded
-lifetime and the fixtures at the end always shut them down. Test modules import the fixtures (there is
-no ``conftest.py`` here: several test folders import ``conftest`` by name, so another one would shadow it).
+lifetime and the fixtures in ``conftest.py`` always shut them down.
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ import time
 import typing as t
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytest
 
 from ansible_collections.aovpn.rras.tests.unit import certgen
 
@@ -108,7 +105,7 @@ class Peer:
     def _accept(self) -> None:
         while not self.stop.is_set() and time.monotonic() < self._deadline:
             try:
-                conn, _ = self._listener.accept()
+                conn = self._listener.accept()[0]
             except TimeoutError:
                 continue
             worker = threading.Thread(target=self._serve, args=(conn,), daemon=True)
@@ -246,35 +243,3 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
-    return make_certificates(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture
-def start_peer() -> t.Iterator[t.Callable[..., Peer]]:
-    started: list[Peer] = []
-
-    def start(handler: t.Callable[[socket.socket, Peer], None], family: int = socket.AF_INET) -> Peer:
-        started.append(Peer(handler, family))
-        return started[-1]
-
-    yield start
-    for peer in started:
-        peer.close()
-
-
-@pytest.fixture
-def openssl_server() -> t.Iterator[t.Callable[[Served], OpensslServer]]:
-    started: list[OpensslServer] = []
-
-    def start(served: Served) -> OpensslServer:
-        started.append(start_openssl_server(served))
-        assert started[-1].port, "openssl s_server did not start"
-        return started[-1]
-
-    yield start
-    for server in started:
-        stop_openssl_server(server)

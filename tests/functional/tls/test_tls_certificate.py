@@ -16,7 +16,6 @@ from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import SSTP_PATH
 from ansible_collections.aovpn.rras.tests.functional.tls import peers
-from ansible_collections.aovpn.rras.tests.functional.tls.peers import certs, openssl_server, start_peer  # noqa: F401  # pylint: disable=unused-import  # fixtures
 from ansible_collections.aovpn.rras.tests.unit import certgen
 
 VPN_NAME = peers.VPN_NAME
@@ -147,26 +146,26 @@ def test_sstp_probe_dripping_answer_is_bounded(certs: peers.Certificates, start_
 
 def test_refused(start_peer: t.Callable[..., peers.Peer]) -> None:
     port = peers.free_port()
-    message, _ = timed_failure(f"127.0.0.1:{port}", 5)
+    message = timed_failure(f"127.0.0.1:{port}", 5)[0]
     assert message == f"no TLS certificate from 127.0.0.1:{port}: connection refused (nothing listens on that port)"
 
 
 def test_plain_http_peer(start_peer: t.Callable[..., peers.Peer]) -> None:
     peer = start_peer(peers.junk_handler)
-    message, _ = timed_failure(f"127.0.0.1:{peer.port}", 5)
+    message = timed_failure(f"127.0.0.1:{peer.port}", 5)[0]
     assert message.startswith(f"no TLS certificate from 127.0.0.1:{peer.port}: the peer does not speak TLS (")
     assert peer.requests[0][:1] == b"\x16"  # it did receive a TLS ClientHello
 
 
 def test_peer_hanging_up(start_peer: t.Callable[..., peers.Peer]) -> None:
     peer = start_peer(peers.closing_handler)
-    message, _ = timed_failure(f"127.0.0.1:{peer.port}", 5)
+    message = timed_failure(f"127.0.0.1:{peer.port}", 5)[0]
     assert message == f"no TLS certificate from 127.0.0.1:{peer.port}: the peer closed the connection during the TLS handshake"
 
 
 def test_handshake_failure(certs: peers.Certificates, start_peer: t.Callable[..., peers.Peer]) -> None:
     peer = start_peer(peers.TlsHandler(peers.tls_context(certs.public, require_client_cert=True)))
-    message, _ = timed_failure(f"127.0.0.1:{peer.port}", 5)
+    message = timed_failure(f"127.0.0.1:{peer.port}", 5)[0]
     assert message.startswith(f"no TLS certificate from 127.0.0.1:{peer.port}: TLS handshake failed: ")
 
 

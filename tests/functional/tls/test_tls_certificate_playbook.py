@@ -9,11 +9,11 @@ import sys
 import typing as t
 from pathlib import Path
 
+from aovpn_testing import COLLECTIONS_ROOT
+
 from ansible_collections.aovpn.rras.tests.functional.tls import peers
-from ansible_collections.aovpn.rras.tests.functional.tls.peers import certs, start_peer  # noqa: F401  # pylint: disable=unused-import  # fixtures
 from ansible_collections.aovpn.rras.tests.unit import certgen
 
-COLLECTIONS_ROOT = Path(__file__).resolve().parents[3] / "tests" / "output" / "collections"
 PLAYBOOK = """
 - name: What the VPN endpoint presents
   hosts: localhost
