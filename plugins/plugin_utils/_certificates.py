@@ -96,7 +96,7 @@ def load_certificates(data: bytes, password: bytes | str | None = None, source: 
     if not data.strip():
         raise CertificateError(f"{source}: is empty")
     if b"-----BEGIN " in data:
-        return _load_pem(data, password, source)
+        return _load_pem(data, source)
     stripped = data.strip()
     if _BASE64_TEXT.fullmatch(stripped):
         try:
@@ -117,7 +117,7 @@ def load_certificates_from_text(text: str, password: bytes | str | None = None, 
     return load_certificates(text.encode("utf-8", errors="replace"), password, source)
 
 
-def _load_pem(data: bytes, password: bytes | str | None, source: str) -> list[x509.Certificate]:
+def _load_pem(data: bytes, source: str) -> list[x509.Certificate]:
     certs: list[x509.Certificate] = []
     other_labels: list[str] = []
     for number, match in enumerate(_PEM_BLOCK.finditer(data), start=1):
