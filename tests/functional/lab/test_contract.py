@@ -17,6 +17,7 @@ from typing import Any
 import labctl
 import pytest
 import yaml
+from lab_session import Lab
 
 pytestmark = pytest.mark.lab
 
@@ -140,8 +141,6 @@ FILE_SCENARIOS = r"""
 
 @pytest.fixture(scope="module")
 def scenario_run(tmp_path_factory):
-    from conftest import Lab
-
     lab = Lab(tmp_path_factory.mktemp("contract"))
     next_cert = lab.pki["certs"]["vpn_server_next"]
     extra_vars = {"pfx": next_cert["pfx"], "pw": lab.pki["password"], "next_sha1": next_cert["sha1"]}
