@@ -52,10 +52,13 @@ options:
       - A missing or non-HTTP answer is reported there too, not raised, so the certificate is still returned.
     type: bool
     default: false
+requirements:
+  - cryptography (Python library, on the controller)
 notes:
   - Lookups always run on the controller, also with C(delegate_to). To see what clients inside another network are
     shown (SSL inspection there), run the play from a controller or execution node inside that network.
-  - Uses only Python's C(ssl) module and C(cryptography) on the controller; no C(openssl) binary is needed.
+  - A lookup in C(vars) runs again every time the variable is used, so keep the result with M(ansible.builtin.set_fact).
+  - Uses Python's C(ssl) module and C(cryptography); no C(openssl) binary is needed.
   - TLS 1.2 and 1.3 are offered (Python's default client protocols).
 seealso:
   - plugin: aovpn.rras.cert_thumbprint
@@ -68,15 +71,17 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ lookup('aovpn.rras.tls_certificate', 'vpn.example.com') }}"
 
-- name: Fail when the load balancer presents another certificate than the one RRAS expects
-  vars:
+- name: Read what the load balancer presents, once
+  ansible.builtin.set_fact:
     served: "{{ lookup('aovpn.rras.tls_certificate', 'vpn.example.com:443', sstp_probe=true) }}"
+
+- name: Fail when it is not the certificate whose hash RRAS holds
   ansible.builtin.assert:
     that:
       - served.sha256 == expected_sha256
       - served.sstp.answering
     fail_msg: >-
-      {{ served.sha256 }} is served (issuer {{ served.issuer }}, SSTP: {{ served.sstp.message }}),
+      {{ served.sha256 }} is served (issuer {{ served.issuer }}; {{ served.sstp.message }}),
       RRAS expects {{ expected_sha256 }}; clients will disconnect with RasSstp Event ID 6.
 
 - name: Probe one RRAS server directly by address, sending the public name as SNI, with the chain
@@ -234,7 +239,7 @@ import typing as t
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import certificate_summary, load_certificates
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CRYPTOGRAPHY_IMPORT_ERROR, certificate_summary, load_certificates
 from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import (
     PresentedTls,
     SstpAnswer,
@@ -275,6 +280,8 @@ def presented_facts(presented: PresentedTls, now: datetime.datetime) -> dict[str
 
 class LookupModule(LookupBase):
     def run(self, terms: list[t.Any], variables: dict[str, t.Any] | None = None, **kwargs: t.Any) -> list[dict[str, t.Any]]:
+        if CRYPTOGRAPHY_IMPORT_ERROR:
+            raise AnsibleLookupError("aovpn.rras.tls_certificate needs the Python library cryptography on the controller") from CRYPTOGRAPHY_IMPORT_ERROR
         self.set_options(var_options=variables, direct=kwargs)
         timeout = self.get_option("timeout")
         if timeout <= 0:

@@ -18,9 +18,11 @@ PLAYBOOK = """
 - name: What the VPN endpoint presents
   hosts: localhost
   gather_facts: false
-  vars:
-    served: "{{ lookup('aovpn.rras.tls_certificate', endpoint, server_name='vpn.example.test', sstp_probe=true, chain=true, timeout=5) }}"
   tasks:
+    - name: Read what the endpoint presents
+      ansible.builtin.set_fact:
+        served: "{{ lookup('aovpn.rras.tls_certificate', endpoint, server_name='vpn.example.test', sstp_probe=true, chain=true, timeout=5) }}"
+
     - name: Compare with the hash RRAS holds
       ansible.builtin.assert:
         that:
@@ -68,6 +70,7 @@ def test_lookup_in_ansible_playbook(certs: peers.Certificates, start_peer: t.Cal
     )
     assert result.returncode == 0, result.stdout + result.stderr
     served = json.loads((tmp_path / "served.json").read_text())
+    assert len(peer.requests) == 1  # set_fact probed once
     assert served["sha1"] == certgen.openssl_fingerprint(certs.public.issued.cert, "sha1")
     assert served["sstp"]["status"] == 401 and served["sstp"]["server"] == "Microsoft-HTTPAPI/2.0"
     assert served["chain"][0]["subject"] == "CN=Example Public TLS CA 1"
