@@ -135,8 +135,13 @@ def run_measured(argv: list[str], env: dict[str, str], log: Path) -> Process:
         proc = subprocess.Popen(argv, cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # pylint: disable=consider-using-with
         sampler = TreeRssSampler(proc.pid)
         sampler.start()
-        rc = proc.wait()
-        sampler.stop()
+        try:
+            rc = proc.wait()
+        finally:  # interrupted: leave no ansible-playbook behind
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            sampler.stop()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -224,6 +229,7 @@ class Lab:
             stored = labctl.lab_host.find_value(key, name)
             found[(key_path, name)] = (key["values"][stored]["type"], key["values"][stored]["value"]) if stored else None
         return found
+
 
 def differing_values(current: dict[tuple[str, str], tuple[str, Any] | None]) -> int:
     return sum(1 for item, wanted in DESIRED.items() if current[item] != wanted)
@@ -313,7 +319,7 @@ def measure(variant: str, run: str, lab: Lab, rep: int) -> RunResult:
         by_module={k: v / lab.count for k, v in sorted(modules.items())},
         by_area={k: v / lab.count for k, v in sorted(areas.items())},
         writes_in_check_mode=check_writes,
-        tasks_per_host=sum(ok + failed + skipped for ok, _, _, failed, skipped in recap.values()) / lab.count,
+        tasks_per_host=sum(r[0] + r[3] + r[4] for r in recap.values()) / lab.count,  # ok + failed + skipped
         hosts_changed=sum(1 for r in recap.values() if r[1]),
         hosts_failed=sum(1 for r in recap.values() if r[2] or r[3]),
         differing_values_before=differing,
