@@ -1,0 +1,292 @@
+"""The roles and playbooks through ``ansible-playbook`` on the lab: convergence, idempotence, restarts, secrets.
+
+Every assertion reads the lab's journal (each emulated ansible.windows call, in order, with its check
+mode flag and time) or its host state, so "no restart" means no ``win_service`` call reached the host
+and "writes nothing" means no call outside check mode changed anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+pytestmark = pytest.mark.lab
+
+PLAYBOOKS = REPO_ROOT / "playbooks"
+SSTP_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
+IKEV2_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters\\Ikev2"
+TWO_HOSTS = "ws2022-sstp:ws2019-rras"  # inventory order: ws2022-sstp's batch runs first
+WRITES = {"win_regedit", "win_service", "win_certificate_store", "win_copy", "win_file"}
+
+
+def restarts(journal: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for e in journal if e["module"] == "win_service" and e["args"].get("state") == "restarted" and not e["check_mode"]]
+
+
+def real_changes(journal: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for e in journal if e["changed"] and not e["check_mode"]]
+
+
+def value(lab, host: str, key: str, name: str) -> Any:
+    values = {k.lower(): v for k, v in (lab.reg_values(host, key) or {}).items()}
+    entry = values.get(name.lower())
+    return None if entry is None else entry["value"]
+
+
+def site_vars(lab, **extra: Any) -> dict[str, Any]:
+    return {
+        "aovpn_rras_target": TWO_HOSTS,
+        "aovpn_rras_sstp_offload": True,
+        "aovpn_rras_ikev2_fragmentation": True,
+        "sstp_offload_certificate_file": lab.pki["pem"],
+        "sstp_offload_fqdn": "vpn.example.com",
+        **extra,
+    }
+
+
+def pfx_vars(lab, name: str = "vpn_server", **extra: Any) -> dict[str, Any]:
+    return {
+        "aovpn_rras_target": "ws2019-rras",
+        "sstp_certificate_pfx_file": lab.pki["certs"][name]["pfx"],
+        "sstp_certificate_pfx_password": lab.pki["password"],
+        "sstp_certificate_fqdn": "vpn.example.com",
+        **extra,
+    }
+
+
+def pfx_files(lab, host: str) -> list[str]:
+    return [entry["path"] for entry in lab.state(host)["files"].values() if entry["path"].lower().endswith(".pfx")]
+
+
+def assert_ok(run) -> None:
+    assert run.rc == 0, f"{run.stdout[-5000:]}\n{run.stderr[-3000:]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# site: offload + IKEv2 on two servers
+
+
+def test_site_check_mode_then_converges_with_one_restart_per_host_in_series_then_changes_nothing(lab) -> None:
+    before = {host: lab.state(host)["registry"] for host in ("ws2022-sstp", "ws2019-rras")}
+
+    check = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab), check=True)
+    assert_ok(check)
+    for host, registry in before.items():
+        journal = lab.journal(host)
+        assert journal and all(entry["check_mode"] for entry in journal), f"{host}: a call ran outside check mode"
+        assert lab.state(host)["registry"] == registry
+        assert check.stats[host]["changed"] > 0, "check mode must report what a real run changes"
+    lab.clear_journal()
+
+    first = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab))
+    assert_ok(first)
+    for host in ("ws2022-sstp", "ws2019-rras"):
+        assert value(lab, host, SSTP_KEY, "UseHttps") == 0
+        assert bytes(value(lab, host, SSTP_KEY, "SHA256CertificateHash")) == bytes.fromhex(lab.pki["sha256"])
+        assert bytes(value(lab, host, SSTP_KEY, "SHA1CertificateHash")) == bytes.fromhex(lab.pki["sha1"])
+        assert value(lab, host, SSTP_KEY, "isHashConfiguredByAdmin") == 1
+        assert value(lab, host, IKEV2_KEY, "EnableServerFragmentation") == 1
+        assert len(restarts(lab.journal(host))) == 1, f"{host}: SSTP and IKEv2 changed, RemoteAccess must restart exactly once"
+    # serial 1: the second server is not touched before the first one has restarted
+    first_restart = restarts(lab.journal("ws2022-sstp"))[0]["time_ns"]
+    assert min(entry["time_ns"] for entry in lab.journal("ws2019-rras")) > first_restart
+    lab.clear_journal()
+
+    second = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab))
+    assert_ok(second)
+    for host in ("ws2022-sstp", "ws2019-rras"):
+        assert second.stats[host]["changed"] == 0
+        assert real_changes(lab.journal(host)) == [] and restarts(lab.journal(host)) == []
+
+
+def test_site_with_serial_two_changes_both_servers_in_one_batch(lab) -> None:
+    run = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab, aovpn_rras_serial=2, aovpn_rras_sstp_offload=False))
+    assert_ok(run)
+    first, second = (restarts(lab.journal(host))[0]["time_ns"] for host in ("ws2022-sstp", "ws2019-rras"))
+    writes_of = {host: [e["time_ns"] for e in real_changes(lab.journal(host)) if e["module"] == "win_regedit"] for host in ("ws2022-sstp", "ws2019-rras")}
+    # one batch: both servers are written before either restarts (handlers run at the end of the batch)
+    assert max(writes_of["ws2022-sstp"] + writes_of["ws2019-rras"]) < min(first, second)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"ikev2_fragmentation_state": "sometimes"}, "ikev2_fragmentation_state"),
+        ({"sstp_offload_restart": "later"}, "sstp_offload_restart"),
+        ({"sstp_offload_certificate_hash": "07737AA76EA5FA54C58AD158DCD3898D014E113C"}, "exactly one of"),
+        ({"aovpn_rras_sstp_certificate": True, "sstp_certificate_pfx_file": "x.pfx"}, "choose one"),
+    ],
+)
+def test_bad_variables_fail_before_any_host_is_touched(lab, extra: dict[str, Any], message: str) -> None:
+    run = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab, **extra), callback="default")
+    assert run.rc != 0
+    assert message in run.stdout
+    for host in lab.hosts:
+        assert lab.journal(host) == [], f"{host} was touched"
+
+
+def test_a_bad_variable_of_the_last_server_stops_the_rollout_before_the_first(lab) -> None:
+    inventory = lab.inventory_with({"ws2019-rras": {"ikev2_fragmentation_restart": "whenever"}})
+    run = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab), inventory=inventory, callback="default")
+    assert run.rc != 0 and "ikev2_fragmentation_restart" in run.stdout
+    assert lab.journal("ws2022-sstp") == [] and lab.journal("ws2019-rras") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# sstp_offload
+
+
+def test_offload_from_a_pasted_hash_writes_sha256_only(lab) -> None:
+    pasted = "\u200e" + " ".join(lab.pki["sha256"][i:i + 2].lower() for i in range(0, 64, 2))
+    run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars={"aovpn_rras_target": "ws2022-sstp", "sstp_offload_certificate_hash": pasted})
+    assert_ok(run)
+    assert bytes(value(lab, "ws2022-sstp", SSTP_KEY, "SHA256CertificateHash")) == bytes.fromhex(lab.pki["sha256"])
+    assert value(lab, "ws2022-sstp", SSTP_KEY, "SHA1CertificateHash") is None
+    assert value(lab, "ws2022-sstp", SSTP_KEY, "UseHttps") == 0
+    assert len(restarts(lab.journal("ws2022-sstp"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("cert", "fqdn", "message"),
+    [
+        ("vpn_client_only", "vpn.example.com", "lacks the Server Authentication EKU"),
+        ("vpn_server", "sstp.example.org", "does not cover sstp_offload_fqdn sstp.example.org"),
+        ("lab_root_ca", "", "is a CA certificate"),
+    ],
+)
+def test_offload_refuses_an_unfit_certificate_before_touching_any_host(lab, cert: str, fqdn: str, message: str) -> None:
+    extra = {"sstp_offload_certificate_file": lab.pki["certs"][cert]["der"], "sstp_offload_fqdn": fqdn}
+    run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars=site_vars(lab, **extra), callback="default")
+    assert run.rc != 0
+    assert message in run.stdout
+    assert all(lab.journal(host) == [] for host in lab.hosts)
+
+
+def test_offload_absent_turns_https_back_on(lab) -> None:
+    assert_ok(lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars={"aovpn_rras_target": "ws2022-sstp", "sstp_offload_certificate_file": lab.pki["der"]}))
+    lab.clear_journal()
+    run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars={"aovpn_rras_target": "ws2022-sstp", "sstp_offload_state": "absent"})
+    assert_ok(run)
+    assert value(lab, "ws2022-sstp", SSTP_KEY, "UseHttps") == 1
+    journal = lab.journal("ws2022-sstp")
+    removed = {e["args"]["name"] for e in real_changes(journal) if e["module"] == "win_regedit" and e["args"]["state"] == "absent"}
+    assert removed == {"SHA256CertificateHash", "SHA1CertificateHash", "isHashConfiguredByAdmin"}
+    # the hashes are the service's again: at restart it picks the certificate in LocalMachine\My itself
+    assert not value(lab, "ws2022-sstp", SSTP_KEY, "isHashConfiguredByAdmin")
+    assert len(restarts(journal)) == 1 and journal[-1]["module"] == "win_service"
+
+
+@pytest.mark.parametrize(("policy", "expected"), [("never", 0), ("immediate", 1)])
+def test_restart_policies(lab, policy: str, expected: int) -> None:
+    run = lab.playbook("aovpn.rras.ikev2_fragmentation", extra_vars={"aovpn_rras_target": "ws2019-rras", "ikev2_fragmentation_restart": policy})
+    assert_ok(run)
+    journal = lab.journal("ws2019-rras")
+    assert len(restarts(journal)) == expected
+    if expected:  # immediate: from the module, right after its write, not from the handler at the end of the play
+        assert journal[-1]["module"] == "win_service"
+        assert not any(entry["task"]["name"] == "Restart RemoteAccess" for play in run.json["plays"] for entry in play["tasks"])
+
+
+# ---------------------------------------------------------------------------------------------
+# sstp_certificate
+
+
+def test_certificate_imported_once_bound_and_temp_file_removed(lab) -> None:
+    first = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab))
+    assert_ok(first)
+    journal = lab.journal("ws2019-rras")
+    imports = [e for e in journal if e["module"] == "win_certificate_store"]
+    assert len(imports) == 1 and imports[0]["args"]["key_exportable"] is False and imports[0]["args"]["key_storage"] == "machine"
+    assert pfx_files(lab, "ws2019-rras") == []
+    assert bytes(value(lab, "ws2019-rras", SSTP_KEY, "SHA1CertificateHash")) == bytes.fromhex(lab.pki["sha1"])
+    assert value(lab, "ws2019-rras", SSTP_KEY, "UseHttps") == 1
+    assert len(restarts(journal)) == 1
+    lab.clear_journal()
+
+    second = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab))
+    assert_ok(second)
+    assert second.stats["ws2019-rras"]["changed"] == 0
+    modules = [e["module"] for e in lab.journal("ws2019-rras")]
+    assert "win_copy" not in modules and "win_certificate_store" not in modules
+    assert real_changes(lab.journal("ws2019-rras")) == []
+
+
+def test_certificate_check_mode_writes_nothing(lab) -> None:
+    before = lab.state("ws2019-rras")
+    run = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab, sstp_certificate_use_http=True), check=True)
+    assert_ok(run)
+    assert run.stats["ws2019-rras"]["changed"] > 0
+    assert all(entry["check_mode"] for entry in lab.journal("ws2019-rras"))
+    after = lab.state("ws2019-rras")
+    assert (after["registry"], after["files"]) == (before["registry"], before["files"])
+
+
+def test_failed_import_still_removes_the_temp_file_and_changes_nothing_else(lab) -> None:
+    inventory = lab.inventory_with({"ws2019-rras": {"lab_faults": [{"module": "win_certificate_store", "msg": "The specified network password is not correct"}]}})
+    run = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab), inventory=inventory)
+    assert run.rc != 0
+    journal = lab.journal("ws2019-rras")
+    assert [e["module"] for e in journal][-2:] == ["win_certificate_store", "win_file"]
+    assert journal[-2]["failed"] and journal[-1]["args"]["state"] == "absent"
+    assert pfx_files(lab, "ws2019-rras") == []
+    assert not any(e["module"] in ("win_regedit", "win_service") for e in journal)
+
+
+def test_the_pfx_password_never_appears_at_vvvv_nor_in_the_journal(lab) -> None:
+    """The password comes from inventory (as from a vault or an AWX credential): -e would echo it in the command line at -vvvv."""
+    password = lab.pki["password"]
+    plain = {k: v for k, v in pfx_vars(lab).items() if k != "sstp_certificate_pfx_password"}
+    fault = [{"module": "win_certificate_store", "msg": "import refused"}]
+    inventory = lab.inventory_with({"ws2019-rras": {"sstp_certificate_pfx_password": password},
+                                    "ws2022-sstp": {"sstp_certificate_pfx_password": password, "lab_faults": fault},
+                                    "ws2016-rras": {"sstp_certificate_pfx_password": "Wr0ng-" + password}})
+    ok = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=plain, inventory=inventory, verbosity=4, callback="default")
+    assert ok.rc == 0, ok.stdout[-3000:]
+    failed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", inventory=inventory, verbosity=4, callback="default",
+                          extra_vars={**plain, "aovpn_rras_target": "ws2022-sstp", "sstp_certificate_pfx_file": lab.pki["certs"]["vpn_server_next"]["pfx"]})
+    assert failed.rc != 0 and "import refused" not in ok.stdout
+    wrong = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars={**plain, "aovpn_rras_target": "ws2016-rras"}, inventory=inventory,
+                         verbosity=4, callback="default")
+    assert wrong.rc != 0 and "password is wrong" in wrong.stdout + wrong.stderr
+    assert lab.journal("ws2016-rras") == []
+    for run in (ok, failed, wrong):
+        assert password not in run.stdout and password not in run.stderr
+    for host in lab.hosts:
+        assert password not in str(lab.journal(host))
+
+
+def test_renewal_converges_with_one_restart(lab) -> None:
+    assert_ok(lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab)))
+    lab.clear_journal()
+    renewed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab, "vpn_server_next"))
+    assert_ok(renewed)
+    next_cert = lab.pki["certs"]["vpn_server_next"]
+    assert bytes(value(lab, "ws2019-rras", SSTP_KEY, "SHA256CertificateHash")) == bytes.fromhex(next_cert["sha256"])
+    assert bytes(value(lab, "ws2019-rras", SSTP_KEY, "SHA1CertificateHash")) == bytes.fromhex(next_cert["sha1"])
+    assert len(restarts(lab.journal("ws2019-rras"))) == 1
+    assert pfx_files(lab, "ws2019-rras") == []
+
+
+def test_roles_used_directly_with_a_condition_share_one_restart(lab) -> None:
+    """How admins include the roles in their own plays: the restart role first, then conditional roles."""
+    playbook = f"""
+- name: Own play
+  hosts: ws2019-rras
+  gather_facts: false
+  roles:
+    - role: aovpn.rras.remoteaccess_restart
+    - role: aovpn.rras.sstp_offload
+      sstp_offload_certificate_file: {lab.pki['pem']}
+      when: offload | default(true)
+    - role: aovpn.rras.ikev2_fragmentation
+      when: ikev2 | default(true)
+"""
+    run = lab.playbook(playbook)
+    assert_ok(run)
+    assert len(restarts(lab.journal("ws2019-rras"))) == 1
+    assert value(lab, "ws2019-rras", IKEV2_KEY, "EnableServerFragmentation") == 1
+
