@@ -78,7 +78,7 @@ seealso:
     description: The protocol the setting turns on.
     link: https://www.rfc-editor.org/rfc/rfc7383
 author:
-  - aovpn.rras contributors
+  - aovpn.rras contributors (@aovpn)
 """
 
 EXAMPLES = r"""

@@ -48,7 +48,7 @@ seealso:
   - module: aovpn.rras.win_sstp_certificate
   - module: aovpn.rras.win_ikev2_fragmentation
 author:
-  - aovpn.rras contributors
+  - aovpn.rras contributors (@aovpn)
 """
 
 EXAMPLES = r"""

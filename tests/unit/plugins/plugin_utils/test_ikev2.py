@@ -99,7 +99,8 @@ def test_parse_build(text, build) -> None:
 
 def test_reference_script_string_comparison_lets_2012r2_through_integer_comparison_does_not() -> None:
     # Hicks' Enable-IKEv2Fragmentation.ps1 compares [string] versions: '6.3.9600' -lt '10.0.17134' is false.
-    assert not "6.3.9600" < "10.0.17134"
+    reference_versions = ["6.3.9600", "10.0.17134"]
+    assert sorted(reference_versions) == ["10.0.17134", "6.3.9600"], "as strings, 2012 R2 sorts after 1803"
     assert parse_build("6.3.9600") < parse_build("10.0.17134")
     assert check_build(parse_build("6.3.9600"), allow_unsupported_build=False).error
 
