@@ -190,21 +190,23 @@ def test_certificate_thumbprints_one_call() -> None:
         certificate_thumbprints(b"", fmt="base64")
 
 
-@pytest.mark.parametrize(
-    "pasted",
-    [
-        SHA256,
-        SHA256.lower(),
-        "\u200e" + SHA256,  # what certmgr's Details tab copies
-        " ".join(SHA256[i:i + 2] for i in range(0, 64, 2)).lower(),
-        ":".join(SHA256[i:i + 2] for i in range(0, 64, 2)),
-        "0x" + SHA256,
-        "\ufeff" + SHA256[:32] + "\u00a0-\u200b" + SHA256[32:] + "\u200f\r\n",
-        "".join(chr(ord(c) + 0xFEE0) for c in SHA256),  # full-width characters from an IME
-    ],
-)
-def test_normalize_pasted_thumbprints(pasted: str) -> None:
-    assert normalize_thumbprint(pasted) == SHA256
+# Decorations are functions of the hash so test ids stay the same in every pytest-xdist worker
+# (the lab certificate, and so SHA256, is generated anew in each process).
+PASTED_FORMS = {
+    "as is": lambda h: h,
+    "lower": str.lower,
+    "certmgr LRM mark": lambda h: "\u200e" + h,  # what certmgr's Details tab copies
+    "spaced lower": lambda h: " ".join(h[i:i + 2] for i in range(0, 64, 2)).lower(),
+    "colons": lambda h: ":".join(h[i:i + 2] for i in range(0, 64, 2)),
+    "0x prefix": lambda h: "0x" + h,
+    "BOM NBSP ZWSP RLM CRLF": lambda h: "\ufeff" + h[:32] + "\u00a0-\u200b" + h[32:] + "\u200f\r\n",
+    "full-width IME": lambda h: "".join(chr(ord(c) + 0xFEE0) for c in h),
+}
+
+
+@pytest.mark.parametrize("form", sorted(PASTED_FORMS))
+def test_normalize_pasted_thumbprints(form: str) -> None:
+    assert normalize_thumbprint(PASTED_FORMS[form](SHA256)) == SHA256
 
 
 @pytest.mark.parametrize(
