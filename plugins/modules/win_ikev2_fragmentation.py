@@ -53,21 +53,13 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - aovpn.rras.attributes
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
-    support: full
     details: Reads the host and reports what would change; writes nothing and restarts nothing.
   diff_mode:
     support: full
     details: Before and after of RV(before) and RV(after) when something changes.
-  platform:
-    platforms: windows
 seealso:
   - module: aovpn.rras.win_rras_info
   - module: ansible.windows.win_regedit

@@ -29,20 +29,12 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - aovpn.rras.attributes
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
-    support: full
     details: Read-only; runs the same in check mode.
   diff_mode:
     support: none
-  platform:
-    platforms: windows
 seealso:
   - module: aovpn.rras.win_sstp_offload
   - module: aovpn.rras.win_sstp_certificate

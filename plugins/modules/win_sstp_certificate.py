@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 module: win_sstp_certificate
 short_description: Bind an installed certificate to SSTP on a Windows RRAS server
 version_added: 0.1.0
-author: aovpn.rras contributors
+author: aovpn.rras contributors (@aovpn)
 description:
   - Chooses the TLS certificate of the RRAS SSTP service from C(LocalMachine\My), for servers where TLS ends
     on RRAS, or for TLS offload with re-encryption or with the same certificate also installed on the server.
@@ -57,21 +57,13 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - aovpn.rras.attributes
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
-    support: full
     details: Reads and validates, reports the planned change and writes nothing.
   diff_mode:
     support: full
     details: Shows the SSTP settings before and after, hashes as uppercase hexadecimal strings.
-  platform:
-    platforms: windows
 notes:
   - Import the certificate first with M(ansible.windows.win_certificate_store) using C(key_storage=machine) and
     C(key_exportable=false).

@@ -6,7 +6,7 @@ DOCUMENTATION = r"""
 module: win_sstp_offload
 short_description: Configure SSTP for TLS offload on a load balancer
 version_added: 0.1.0
-author: aovpn.rras contributors
+author: aovpn.rras contributors (@aovpn)
 description:
   - Configures the Windows Server RRAS SSTP service for TLS offload, where a load balancer or ADC
     terminates TLS with its own certificate and forwards plain HTTP to RRAS (Always On VPN).
@@ -62,21 +62,13 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - aovpn.rras.attributes
 attributes:
-  action:
-    support: full
-  async:
-    support: none
-  bypass_host_loop:
-    support: none
   check_mode:
-    support: full
     details: Reads the registry, reports the planned change and writes nothing.
   diff_mode:
     support: full
     details: Shows the SSTP settings before and after, hashes as uppercase hexadecimal strings.
-  platform:
-    platforms: windows
 notes:
   - Facts used are documented in the collection's RRAS reference; sources include Richard Hicks'
     C(Enable-SstpOffload.ps1) and C(Get-SstpOffload.ps1) (aovpntools).
