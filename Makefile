@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LAB_CONFIG := tests/lab/ansible.cfg
 
-.PHONY: demo test pytest sanity lint docs-lint changelog-lint galaxy-smoke lab-reset bench clean
+.PHONY: demo test pytest sanity windows-integration lint docs-lint changelog-lint galaxy-smoke lab-reset bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,11 @@ pytest: $(VENV)/.test-installed
 	$(BIN)/pytest -n auto
 
 sanity: $(VENV)/.test-installed
-	VENV=$(VENV) tests/ci/sanity.sh
+	VENV=$(VENV) tests/ci/ansible_test.sh sanity --python 3.11 --color no
+
+# Against a real Windows RRAS host listed in tests/integration/inventory.winrm (see README).
+windows-integration: $(VENV)/.test-installed
+	VENV=$(VENV) tests/ci/ansible_test.sh windows-integration -v
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ansible-lint --offline --profile production

@@ -28,7 +28,7 @@ gate() {
 }
 
 gate pytest "$bin/pytest" -n auto -p no:cacheprovider
-gate ansible-test-sanity tests/ci/sanity.sh
+gate ansible-test-sanity tests/ci/ansible_test.sh sanity --python 3.11 --color no
 gate ansible-lint "$bin/ansible-lint" --offline --profile production
 gate antsibull-docs "$bin/antsibull-docs" lint-collection-docs --plugin-docs --skip-rstcheck .
 gate antsibull-changelog "$bin/antsibull-changelog" lint

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Run `ansible-test sanity` offline from a tree laid out as ansible_collections/aovpn/rras.
+# Run ansible-test (e.g. `sanity --python 3.11`, `windows-integration -v`) offline from a tree laid out as
+# ansible_collections/aovpn/rras.
 # ansible-test wants that path and a git work tree; it also bootstraps pip in its per-test venvs with a
 # get-pip script it would download: a stand-in (ensurepip + pip install) is written into a private HOME.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 venv=${VENV:-.venv}
 case "$venv" in /*) ;; *) venv="$repo/$venv" ;; esac
-out="$repo/tests/output/sanity"
+out="$repo/tests/output/ansible-test"
 tree="$out/ansible_collections/aovpn/rras"
 export HOME="$out/home"
 
@@ -36,7 +37,9 @@ mkdir -p "$tree"
   git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' file; do
     [ ! -e "$file" ] || cp --parents -P "$file" "$tree/"
   done
+  # A real host's inventory (git-ignored: it holds credentials) for windows-integration.
+  [ ! -f tests/integration/inventory.winrm ] || cp --parents tests/integration/inventory.winrm "$tree/"
 )
 (cd "$tree" && git init -q && git add -A)
 cd "$tree"
-"$venv/bin/ansible-test" sanity --python 3.11 --color no "$@"
+"$venv/bin/ansible-test" "$@"
