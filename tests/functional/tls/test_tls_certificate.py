@@ -144,7 +144,7 @@ def test_sstp_probe_dripping_answer_is_bounded(certs: peers.Certificates, start_
     assert seen["sha256"] == reference(certs.public.issued)["sha256"]
 
 
-def test_refused(start_peer: t.Callable[..., peers.Peer]) -> None:
+def test_refused() -> None:
     port = peers.free_port()
     message = timed_failure(f"127.0.0.1:{port}", 5)[0]
     assert message == f"no TLS certificate from 127.0.0.1:{port}: connection refused (nothing listens on that port)"
