@@ -24,8 +24,6 @@ import datetime
 import typing as t
 from collections.abc import Mapping
 
-from cryptography import x509
-
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
     CertificateError,
     certificate_summary,
@@ -35,6 +33,9 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
     select_certificates,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryValue, RegistryWrite, readable_value
+
+if t.TYPE_CHECKING:  # cryptography is needed to parse certificates, not to import this module
+    from cryptography import x509
 
 PARAMETERS_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
 NOT_INSTALLED_MSG = "RRAS/SSTP is not installed or not configured on this host"
