@@ -194,4 +194,3 @@ def binding_certificate_problems(
         names = ", ".join(summary["dns_names"]) or summary["subject_cn"] or "no names"
         problems.append(f"does not cover fqdn {fqdn!r} (it names {names})")
     return problems
-

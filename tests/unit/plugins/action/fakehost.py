@@ -38,7 +38,9 @@ class FakeHost:
     calls: list[tuple[str, dict[str, t.Any]]] = field(default_factory=list)
     _arg_dicts: list[dict[str, t.Any]] = field(default_factory=list)
 
-    def __call__(self, module_name: str | None = None, module_args: dict[str, t.Any] | None = None, task_vars: t.Any = None, **kwargs: t.Any) -> dict[str, t.Any]:
+    def __call__(
+        self, module_name: str | None = None, module_args: dict[str, t.Any] | None = None, task_vars: t.Any = None, **kwargs: t.Any
+    ) -> dict[str, t.Any]:
         assert module_name, "always pass module_name"
         assert module_args is not None and not any(module_args is seen for seen in self._arg_dicts), "pass a fresh args dict each call"
         args = dict(module_args)

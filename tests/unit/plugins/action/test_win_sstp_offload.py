@@ -141,8 +141,9 @@ def test_certificate_option_writes_both_hashes(run_action) -> None:
 
 
 def test_absent_converges_and_is_idempotent(run_action) -> None:
-    host = FakeHost(keys={PARAMETERS_KEY: {"UseHttps": ("REG_DWORD", 0), "SHA256CertificateHash": ("REG_BINARY", OLD256),
-                                            "ishashconfiguredbyadmin": ("REG_DWORD", 1), "ListenerPort": ("REG_DWORD", 0)}})
+    host = FakeHost(keys={PARAMETERS_KEY: {
+        "UseHttps": ("REG_DWORD", 0), "SHA256CertificateHash": ("REG_BINARY", OLD256),
+        "ishashconfiguredbyadmin": ("REG_DWORD", 1), "ListenerPort": ("REG_DWORD", 0)}})
     result, host = run_action(ActionModule, host, {"state": "absent"})
     assert [(args["name"], args["state"]) for name, args in host.calls[1:]] == [
         ("isHashConfiguredByAdmin", "absent"), ("UseHttps", "present"), ("SHA256CertificateHash", "absent")]
