@@ -7,8 +7,6 @@ tasks run here against each emulated profile and, unchanged, against a real Wind
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from aovpn_testing import REPO_ROOT

@@ -71,7 +71,7 @@ def test_options_match_real_documentation(module):
 
 
 def test_source_only_keys_are_really_returned_by_the_real_source():
-    for (module, _), keys in SOURCE_ONLY_KEYS.items():
+    for (module, _return_key), keys in SOURCE_ONLY_KEYS.items():
         source = (REAL / f"{module}.ps1").read_text(encoding="utf-8")
         for key, pattern in keys.items():
             assert re.search(pattern, source), f"{module} no longer returns {key}: drop it from the emulation"
@@ -168,7 +168,7 @@ class Scenarios:
 
 @pytest.mark.parametrize("module", MODULES)
 def test_returned_keys_are_documented(scenario_run, module):
-    _, scenarios = scenario_run
+    scenarios = scenario_run[1]
     mine = [r for name, r in scenarios.by_task.items() if name.split(" ")[0] == module]
     assert len(mine) >= 3, f"too few scenarios for {module}"
     documented = _doc(module, "RETURN")

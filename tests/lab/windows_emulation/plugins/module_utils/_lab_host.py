@@ -119,7 +119,7 @@ def norm_file(path: str) -> str:
 
 def _clean_file(path: str) -> str:
     path = path.replace("/", "\\")
-    drive, _, rest = path.partition(":")
+    drive, _colon, rest = path.partition(":")
     parts = [part for part in rest.split("\\") if part]
     return "\\".join([drive.upper() + ":"] + parts) if parts else drive.upper() + ":\\"
 

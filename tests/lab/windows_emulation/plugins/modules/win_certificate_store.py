@@ -32,7 +32,7 @@ def store(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> di
     entries = store_entries(state, params["store_location"], params["store_name"], create=True)
     result: dict[str, Any] = {"changed": False, "thumbprints": []}
     if params["state"] == "absent":
-        wanted = [thumbprint(der) for der, _ in _file_certs(state, params)] if params["path"] else [params["thumbprint"] or ""]
+        wanted = [thumbprint(der) for der, _key in _file_certs(state, params)] if params["path"] else [params["thumbprint"] or ""]
         for print_ in wanted:
             result["thumbprints"].append(print_)
             kept = [e for e in entries if thumbprint(base64.b64decode(e["der_b64"])) != print_.upper()]

@@ -34,7 +34,7 @@ _TYPES = {
     "expandstring": ("REG_EXPAND_SZ", "ExpandString"),
     "multistring": ("REG_MULTI_SZ", "MultiString"),
 }
-_KIND = {stored: kind for stored, kind in _TYPES.values()}
+_KIND = dict(_TYPES.values())
 
 
 def hex_to_bytes(text: str) -> list[int]:
