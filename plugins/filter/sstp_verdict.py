@@ -12,7 +12,9 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._diagnose import DiagnoseError, details, host_verdict, json_report, markdown_report, summary_table
 
-_REPORTS: dict[str, Callable[[Sequence[Mapping[str, Any]]], Any]] = {"table": summary_table, "details": details, "markdown": markdown_report, "json": json_report}
+_REPORTS: dict[str, Callable[[Sequence[Mapping[str, Any]]], Any]] = {
+    "table": summary_table, "details": details, "markdown": markdown_report, "json": json_report,
+}
 
 
 def sstp_verdict(
