@@ -54,7 +54,8 @@ def _value(lab, host: str, key: str, name: str) -> Any:
 
 
 SCENARIOS = {
-    "site": ({"aovpn_rras_sstp_offload": True, "aovpn_rras_ikev2_fragmentation": True}, [(SSTP_KEY, "UseHttps", 0), (IKEV2_KEY, "EnableServerFragmentation", 1)]),
+    "site": ({"aovpn_rras_sstp_offload": True, "aovpn_rras_ikev2_fragmentation": True},
+             [(SSTP_KEY, "UseHttps", 0), (IKEV2_KEY, "EnableServerFragmentation", 1)]),
     "sstp_offload": ({}, [(SSTP_KEY, "UseHttps", 0), (SSTP_KEY, "isHashConfiguredByAdmin", 1)]),
     "sstp_certificate": ({"sstp_certificate_use_http": True}, [(SSTP_KEY, "UseHttps", 0), (SSTP_KEY, "isHashConfiguredByAdmin", 1)]),
     "ikev2_fragmentation": ({}, [(IKEV2_KEY, "EnableServerFragmentation", 1)]),

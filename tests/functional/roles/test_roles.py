@@ -226,7 +226,8 @@ def test_certificate_check_mode_writes_nothing(lab) -> None:
 
 
 def test_failed_import_still_removes_the_temp_file_and_changes_nothing_else(lab) -> None:
-    inventory = lab.inventory_with({"ws2019-rras": {"lab_faults": [{"module": "win_certificate_store", "msg": "The specified network password is not correct"}]}})
+    fault = {"module": "win_certificate_store", "msg": "The specified network password is not correct"}
+    inventory = lab.inventory_with({"ws2019-rras": {"lab_faults": [fault]}})
     run = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab), inventory=inventory)
     assert run.rc != 0
     journal = lab.journal("ws2019-rras")
