@@ -166,6 +166,13 @@ def test_offload_refuses_an_unfit_certificate_before_touching_any_host(lab, cert
     assert all(lab.journal(host) == [] for host in lab.hosts)
 
 
+def test_offload_warns_when_the_certificate_expires_within_warn_days(lab) -> None:
+    extra = {"sstp_offload_certificate_file": lab.pki["pem"], "sstp_offload_warn_days": 100000}
+    run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars=site_vars(lab, **extra), check=True, callback="default")
+    assert run.rc == 0, run.stdout[-3000:]
+    assert "WARNING: " + lab.pki["pem"] + " expires in" in " ".join(run.stdout.split())
+
+
 def test_offload_absent_turns_https_back_on(lab) -> None:
     assert_ok(lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars={"aovpn_rras_target": "ws2022-sstp", "sstp_offload_certificate_file": lab.pki["der"]}))
     lab.clear_journal()
