@@ -63,7 +63,7 @@ SCENARIOS = {
 
 
 def _extravars(lab, playbook: str) -> dict[str, Any]:
-    switches, _ = SCENARIOS[playbook]
+    switches = SCENARIOS[playbook][0]
     return {
         "aovpn_rras_target": "ws2019-rras",
         "sstp_offload_certificate_file": lab.pki["pem"],

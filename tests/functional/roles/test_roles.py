@@ -297,4 +297,3 @@ def test_roles_used_directly_with_a_condition_share_one_restart(lab) -> None:
     assert_ok(run)
     assert len(restarts(lab.journal("ws2019-rras"))) == 1
     assert value(lab, "ws2019-rras", IKEV2_KEY, "EnableServerFragmentation") == 1
-
