@@ -5,7 +5,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-LAB_CONFIG := tests/lab/ansible.cfg
 
 .PHONY: demo test pytest sanity windows-integration lint docs-lint changelog-lint galaxy-smoke lab-reset bench clean
 
@@ -25,7 +24,7 @@ lab-reset: $(VENV)/.demo-installed
 	$(BIN)/python tests/lab/labctl.py reset
 
 demo: lab-reset
-	ANSIBLE_CONFIG=$(LAB_CONFIG) $(BIN)/ansible-playbook playbooks/demo.yml
+	VENV=$(VENV) tests/lab/demo.sh
 
 test: $(VENV)/.test-installed
 	VENV=$(VENV) tests/ci/gates.sh
