@@ -40,10 +40,11 @@ windows-integration: $(VENV)/.test-installed
 	VENV=$(VENV) tests/ci/ansible_test.sh windows-integration -v
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ansible-lint --offline --profile production
+	$(BIN)/python -c "import sys; sys.path.insert(0, 'tests'); import aovpn_testing; aovpn_testing.ensure_collection_tree()"
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/tests/output/collections $(BIN)/ansible-lint --offline --profile production
 
 docs-lint: $(VENV)/.test-installed
-	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck .
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/antsibull-docs lint-collection-docs --plugin-docs --skip-rstcheck .
 
 changelog-lint: $(VENV)/.test-installed
 	$(BIN)/antsibull-changelog lint
