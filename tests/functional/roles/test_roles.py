@@ -156,10 +156,12 @@ def test_offload_from_a_pasted_hash_writes_sha256_only(lab) -> None:
         ("vpn_client_only", "vpn.example.com", "lacks the Server Authentication EKU"),
         ("vpn_server", "sstp.example.org", "does not cover sstp_offload_fqdn sstp.example.org"),
         ("lab_root_ca", "", "is a CA certificate"),
+        ("missing.pem", "", "sstp_offload_certificate_file missing.pem was not found on the controller"),
     ],
 )
 def test_offload_refuses_an_unfit_certificate_before_touching_any_host(lab, cert: str, fqdn: str, message: str) -> None:
-    extra = {"sstp_offload_certificate_file": lab.pki["certs"][cert]["der"], "sstp_offload_fqdn": fqdn}
+    path = lab.pki["certs"][cert]["der"] if cert in lab.pki["certs"] else cert
+    extra = {"sstp_offload_certificate_file": path, "sstp_offload_fqdn": fqdn}
     run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars=site_vars(lab, **extra), callback="default")
     assert run.rc != 0
     assert message in run.stdout
