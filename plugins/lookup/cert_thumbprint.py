@@ -108,26 +108,21 @@ _raw:
     - 3A7D5C3F0E1B2A4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4
 """
 
-import os
 from typing import Any
 
-from ansible.errors import AnsibleError, AnsibleLookupError
-from ansible.plugins.lookup import LookupBase
-from ansible.utils.display import Display
+from ansible.errors import AnsibleLookupError
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CRYPTOGRAPHY_IMPORT_ERROR, CertificateError, certificate_thumbprints
+from ansible_collections.aovpn.rras.plugins.plugin_utils._lookup_files import CertificateFileLookup
 
-display = Display()
 
-
-class LookupModule(LookupBase):
+class LookupModule(CertificateFileLookup):
     """Find each file like the ``file`` lookup, then hand its bytes to the certificate core."""
 
+    NAME = "aovpn.rras.cert_thumbprint"
+
     def run(self, terms: list[str], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
-        if CRYPTOGRAPHY_IMPORT_ERROR:
-            raise AnsibleLookupError("aovpn.rras.cert_thumbprint needs the Python library cryptography on the controller") from CRYPTOGRAPHY_IMPORT_ERROR
-        variables = variables or {}
-        self.set_options(var_options=variables, direct=kwargs)
+        files = self.read_terms(terms, variables, kwargs, CRYPTOGRAPHY_IMPORT_ERROR)
         options = {
             "algorithm": self.get_option("algorithm"),
             "fmt": self.get_option("format"),
@@ -135,36 +130,10 @@ class LookupModule(LookupBase):
             "password": self.get_option("password"),
         }
         results = []
-        for term in terms:
-            path = self._find(term, variables)
-            display.vvvv(f"aovpn.rras.cert_thumbprint: reading {path}")
+        for path, data in files:
             try:
-                values = certificate_thumbprints(self._read(path), source=path, **options)
+                values = certificate_thumbprints(data, source=path, **options)
             except CertificateError as error:
                 raise AnsibleLookupError(str(error)) from None
             results.append(values if options["select"] == "all" else values[0])
         return results
-
-    def _find(self, term: str, variables: dict[str, Any]) -> str:
-        path = self.find_file_in_search_path(variables, "files", term, ignore_missing=True)
-        if path:
-            return path
-        if os.path.isabs(term):
-            raise AnsibleLookupError(f"{term}: file not found")
-        searched = variables.get("ansible_search_path") or [self.get_basedir(variables)]
-        places = ", ".join(f"{os.path.join(base, 'files')}, {base}" for base in searched)
-        raise AnsibleLookupError(f"{term}: file not found; looked in {places}")
-
-    def _read(self, path: str) -> bytes:
-        """File bytes, decrypted when the file is vaulted."""
-        try:
-            real = self._loader.get_real_file(path, decrypt=True)
-        except AnsibleError as error:
-            raise AnsibleLookupError(f"{path}: cannot read the file: {error.message}") from None
-        try:
-            with open(real, "rb") as handle:
-                return handle.read()
-        except OSError as error:
-            raise AnsibleLookupError(f"{path}: cannot read the file: {error.strerror}") from None
-        finally:
-            self._loader.cleanup_tmp_file(real)

@@ -497,3 +497,52 @@ def name_is_covered(name: str, dns_names: Iterable[str], subject_cn: str | None 
         elif labels == wanted:
             return True
     return False
+
+
+def certificate_pem(cert: x509.Certificate) -> str:
+    """The certificate alone as PEM text (public: no key), the form the SSTP modules take."""
+    return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+def server_certificate_problems(
+    cert: x509.Certificate,
+    fqdn: str | None = None,
+    now: datetime.datetime | None = None,
+    *,
+    fqdn_label: str | None = None,
+    allow_ca: bool = False,
+) -> list[str]:
+    """Why ``cert`` cannot be the certificate a TLS server presents (empty list = fit), as sentences after "it".
+
+    Valid now, not a CA (a CA picked from a bundle or PFX means the end-entity certificate is missing;
+    ``allow_ca`` keeps self-signed CA:TRUE certificates that are chosen by thumbprint), Server
+    Authentication EKU, covering ``fqdn``. ``fqdn_label`` names the wanted name in the message
+    (default ``fqdn 'NAME'``), so a caller can name its own variable.
+    """
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    summary = certificate_summary(cert, now)
+    problems = []
+    if cert.not_valid_before_utc > now:
+        problems.append(f"is not valid yet (valid from {summary['not_before']})")
+    if cert.not_valid_after_utc < now:
+        problems.append(f"has expired (valid until {summary['not_after']})")
+    if summary["is_ca"] and not allow_ca:
+        problems.append("is a CA certificate, not the server certificate (a PEM bundle or PFX without its end-entity certificate?)")
+    if not summary["server_auth"]:
+        problems.append(f"lacks the Server Authentication EKU ({SERVER_AUTH_OID}); it has {', '.join(summary['eku_names']) or 'none'}")
+    if fqdn and not name_is_covered(fqdn, summary["dns_names"], summary["subject_cn"]):
+        names = ", ".join(summary["dns_names"]) or summary["subject_cn"] or "no names"
+        problems.append(f"does not cover {fqdn_label or f'fqdn {fqdn!r}'} (it names {names})")
+    return problems
+
+
+def certificate_facts(
+    cert: x509.Certificate, fqdn: str | None = None, fqdn_label: str | None = None, now: datetime.datetime | None = None
+) -> dict[str, Any]:
+    """:func:`certificate_summary` plus ``pem`` and ``problems``: what the ``cert_info`` filter and lookup return."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    return {
+        **certificate_summary(cert, now),
+        "pem": certificate_pem(cert),
+        "problems": server_certificate_problems(cert, fqdn, now, fqdn_label=fqdn_label),
+    }

@@ -26,11 +26,10 @@ from collections.abc import Mapping
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
     CertificateError,
-    certificate_summary,
     load_certificates_from_text,
-    name_is_covered,
     normalize_thumbprint,
     select_certificates,
+    server_certificate_problems,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryValue, RegistryWrite, readable_value
 
@@ -176,21 +175,9 @@ def binding_certificate_problems(
 ) -> list[str]:
     """Why ``cert`` cannot be the SSTP certificate of the server (empty list = usable).
 
-    Requirements (rras.md): private key present, valid now, Extended Key Usage Server
-    Authentication, subject or SAN covering the public VPN name.
+    Requirements (rras.md): private key present, then the checks of any TLS server certificate
+    (:func:`server_certificate_problems`). A CA certificate is allowed: it was chosen by thumbprint,
+    not picked from a bundle, and self-signed certificates made by openssl are CA:TRUE.
     """
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    summary = certificate_summary(cert, now)
-    problems = []
-    if not has_private_key:
-        problems.append("has no private key in LocalMachine\\My (import it with its key, key_storage=machine)")
-    if cert.not_valid_before_utc > now:
-        problems.append(f"is not valid yet (valid from {summary['not_before']})")
-    if cert.not_valid_after_utc < now:
-        problems.append(f"has expired (valid until {summary['not_after']})")
-    if not summary["server_auth"]:
-        problems.append(f"lacks the Server Authentication EKU (1.3.6.1.5.5.7.3.1); it has {', '.join(summary['eku_names']) or 'none'}")
-    if fqdn and not name_is_covered(fqdn, summary["dns_names"], summary["subject_cn"]):
-        names = ", ".join(summary["dns_names"]) or summary["subject_cn"] or "no names"
-        problems.append(f"does not cover fqdn {fqdn!r} (it names {names})")
-    return problems
+    problems = [] if has_private_key else ["has no private key in LocalMachine\\My (import it with its key, key_storage=machine)"]
+    return problems + server_certificate_problems(cert, fqdn, now, allow_ca=True)

@@ -1,0 +1,63 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The part the certificate lookups share: find a file like the ``file`` lookup, read it (vault too)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ansible.errors import AnsibleError, AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+display = Display()
+
+
+class CertificateFileLookup(LookupBase):
+    """Base of the certificate lookups: each term is a controller file whose bytes go to the pure core."""
+
+    NAME = ""  # the lookup's FQCN, for messages
+
+    def read_terms(
+        self, terms: list[str], variables: dict[str, Any] | None, options: dict[str, Any], import_error: ImportError | None
+    ) -> list[tuple[str, bytes]]:
+        """Set the options, then ``(path, bytes)`` for each term, in order.
+
+        ``import_error`` is the lookup module's ``CRYPTOGRAPHY_IMPORT_ERROR`` (the core cannot parse without it).
+        """
+        if import_error:
+            raise AnsibleLookupError(f"{self.NAME} needs the Python library cryptography on the controller") from import_error
+        variables = variables or {}
+        self.set_options(var_options=variables, direct=options)
+        files = []
+        for term in terms:
+            path = self._find(term, variables)
+            display.vvvv(f"{self.NAME}: reading {path}")
+            files.append((path, self._read(path)))
+        return files
+
+    def _find(self, term: str, variables: dict[str, Any]) -> str:
+        path = self.find_file_in_search_path(variables, "files", term, ignore_missing=True)
+        if path:
+            return path
+        if os.path.isabs(term):
+            raise AnsibleLookupError(f"{term}: file not found")
+        searched = variables.get("ansible_search_path") or [self.get_basedir(variables)]
+        places = ", ".join(f"{os.path.join(base, 'files')}, {base}" for base in searched)
+        raise AnsibleLookupError(f"{term}: file not found; looked in {places}")
+
+    def _read(self, path: str) -> bytes:
+        """File bytes, decrypted when the file is vaulted."""
+        try:
+            real = self._loader.get_real_file(path, decrypt=True)
+        except AnsibleError as error:
+            raise AnsibleLookupError(f"{path}: cannot read the file: {error.message}") from None
+        try:
+            with open(real, "rb") as handle:
+                return handle.read()
+        except OSError as error:
+            raise AnsibleLookupError(f"{path}: cannot read the file: {error.strerror}") from None
+        finally:
+            self._loader.cleanup_tmp_file(real)
