@@ -13,8 +13,8 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
     CRYPTOGRAPHY_IMPORT_ERROR,
     CertificateError,
+    certificate_facts,
     check_algorithm,
-    certificate_summary,
     certificate_thumbprints,
     load_certificates_from_text,
     normalize_thumbprint,
@@ -51,12 +51,13 @@ def thumbprint(text: str, algorithm: str = "sha256") -> str:
         raise AnsibleFilterError(f"the input {error}") from None
 
 
-def cert_info(data: str | bytes, select: str = "leaf", password: str | None = None) -> Any:
-    """Summary dict of the selected certificate (a list of them with ``select='all'``)."""
+def cert_info(data: str | bytes, select: str = "leaf", password: str | None = None, fqdn: str | None = None, fqdn_name: str | None = None) -> Any:
+    """Facts, PEM and problems of the selected certificate (a list of them with ``select='all'``)."""
     _require_cryptography("cert_info")
+    label = f"{fqdn_name} {fqdn}" if fqdn and fqdn_name else None
     try:
         certs = select_certificates(load_certificates_from_text(data, password, "input"), select, "input")
-        summaries = [certificate_summary(cert) for cert in certs]
+        summaries = [certificate_facts(cert, fqdn or None, label) for cert in certs]
     except CertificateError as error:
         raise AnsibleFilterError(str(error)) from None
     return summaries if select == "all" else summaries[0]

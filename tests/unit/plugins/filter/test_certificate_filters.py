@@ -73,3 +73,14 @@ def test_missing_cryptography_is_an_ansible_error(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(AnsibleFilterError, match="^aovpn.rras.cert_info needs the Python library cryptography on the controller"):
         filters.j2_function(certgen.cert_pem(LEAF.cert).decode())
     assert load("thumbprint")(SHA256.lower()) == SHA256  # normalising needs no cryptography
+
+
+def test_cert_info_returns_the_pem_alone_and_the_problems() -> None:
+    cert_info = load("cert_info")
+    bundle = certgen.cert_pem(ROOT.cert, LEAF.cert).decode()
+    info = cert_info(bundle, fqdn="vpn.example.com")
+    assert info["pem"] == certgen.cert_pem(LEAF.cert).decode() and info["problems"] == []
+    assert cert_info(bundle, select="first")["problems"][0].startswith("is a CA certificate")
+    assert cert_info(bundle, fqdn="sstp.example.org")["problems"] == ["does not cover fqdn 'sstp.example.org' (it names vpn.example.com)"]
+    named = cert_info(bundle, fqdn="sstp.example.org", fqdn_name="my_vpn_name")["problems"]
+    assert named == ["does not cover my_vpn_name sstp.example.org (it names vpn.example.com)"]

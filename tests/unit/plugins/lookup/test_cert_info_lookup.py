@@ -1,0 +1,117 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The ``aovpn.rras.cert_info`` lookup as Ansible loads it: search path, vault, PFX password, problems, errors."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ansible.errors import AnsibleLookupError, AnsibleOptionsError
+from ansible.parsing.dataloader import DataLoader
+from ansible.parsing.vault import VaultLib, VaultSecret
+from ansible.plugins.loader import filter_loader, lookup_loader
+
+from ansible_collections.aovpn.rras.tests.unit import certgen
+
+ROOT, INTERMEDIATE, LEAF = certgen.make_chain()
+CLIENT_ONLY = certgen.make_leaf(INTERMEDIATE, ekus=(certgen.CLIENT_AUTH,), slot=5)
+EXPIRED = certgen.make_leaf(None, not_before=certgen.NOW - datetime.timedelta(days=30), not_after=certgen.NOW - datetime.timedelta(days=1), slot=6)
+PASSWORD = "Pfx-Pa55word!"
+
+
+@pytest.fixture
+def playbook_dir(tmp_path: Path) -> Path:
+    files = tmp_path / "files"
+    files.mkdir()
+    certgen.write(files / "chain.pem", certgen.cert_pem(ROOT.cert, LEAF.cert, INTERMEDIATE.cert))
+    certgen.write(files / "client.cer", certgen.cert_der(CLIENT_ONLY.cert))
+    certgen.write(files / "expired.pem", certgen.cert_pem(EXPIRED.cert))
+    certgen.write(files / "key.pem", certgen.key_pem(LEAF.key))
+    certgen.write_pkcs12(files / "vpn.pfx", LEAF, (ROOT.cert, INTERMEDIATE.cert), PASSWORD, "aes")
+    return tmp_path
+
+
+def run(playbook_dir: Path, *terms: str, loader: DataLoader | None = None, **options: Any) -> list[Any]:
+    lookup = lookup_loader.get("aovpn.rras.cert_info", loader=loader or DataLoader(), templar=None)
+    return lookup.run(list(terms), variables={"ansible_search_path": [str(playbook_dir)]}, **options)
+
+
+def test_facts_pem_and_no_problem_for_a_fit_certificate(playbook_dir: Path) -> None:
+    (info,) = run(playbook_dir, "chain.pem", fqdn="vpn.example.com")
+    assert info["sha256"] == certgen.openssl_fingerprint(LEAF.cert) and info["sha1"] == certgen.openssl_fingerprint(LEAF.cert, "sha1")
+    assert info["pem"] == certgen.cert_pem(LEAF.cert).decode() and info["problems"] == []
+    assert info["dns_names"] == ["vpn.example.com"] and info["server_auth"] and not info["is_ca"]
+
+
+def test_same_result_as_the_filter_on_the_same_text(playbook_dir: Path) -> None:
+    text = (playbook_dir / "files" / "chain.pem").read_text(encoding="ascii")
+    from_filter = filter_loader.get("aovpn.rras.cert_info").j2_function(text, fqdn="other.example.com", fqdn_name="vpn_name")
+    (from_lookup,) = run(playbook_dir, "chain.pem", fqdn="other.example.com", fqdn_name="vpn_name")
+    assert from_lookup == from_filter
+    assert from_lookup["problems"] == ["does not cover vpn_name other.example.com (it names vpn.example.com)"]
+
+
+def test_pfx_with_password_returns_the_certificate_but_never_the_key(playbook_dir: Path) -> None:
+    (info,) = run(playbook_dir, "vpn.pfx", password=PASSWORD)
+    assert info["pem"] == certgen.cert_pem(LEAF.cert).decode()
+    assert "PRIVATE KEY" not in str(info) and PASSWORD not in str(info)
+    with pytest.raises(AnsibleLookupError, match="the password is wrong") as caught:
+        run(playbook_dir, "vpn.pfx", password="Wr0ng-" + PASSWORD)
+    assert PASSWORD not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("term", "options", "expected"),
+    [
+        ("client.cer", {}, ["lacks the Server Authentication EKU (1.3.6.1.5.5.7.3.1); it has Client Authentication"]),
+        ("expired.pem", {}, ["has expired"]),
+        ("chain.pem", {"select": "first"}, ["is a CA certificate, not the server certificate"]),
+        ("chain.pem", {"fqdn": "a.vpn.example.com"}, ["does not cover fqdn 'a.vpn.example.com' (it names vpn.example.com)"]),
+    ],
+)
+def test_problems(playbook_dir: Path, term: str, options: dict[str, Any], expected: list[str]) -> None:
+    (info,) = run(playbook_dir, term, **options)
+    assert len(info["problems"]) == len(expected)
+    assert all(problem.startswith(prefix) for problem, prefix in zip(info["problems"], expected)), info["problems"]
+
+
+def test_select_all_and_several_terms(playbook_dir: Path) -> None:
+    chain, client = run(playbook_dir, "chain.pem", "client.cer", select="all")
+    assert [item["subject"] for item in chain] == ["CN=Test Root CA", "CN=vpn.example.com", "CN=Test Issuing CA"]
+    assert [bool(item["problems"]) for item in chain] == [True, False, True]
+    assert [item["sha256"] for item in client] == [certgen.openssl_fingerprint(CLIENT_ONLY.cert)]
+
+
+def test_vaulted_file(playbook_dir: Path) -> None:
+    secret = VaultSecret(b"vault-secret")
+    certgen.write(playbook_dir / "files" / "vaulted.pem", VaultLib([("default", secret)]).encrypt(certgen.cert_pem(LEAF.cert), secret))
+    loader = DataLoader()
+    loader.set_vault_secrets([("default", secret)])
+    (info,) = run(playbook_dir, "vaulted.pem", loader=loader)
+    assert info["sha256"] == certgen.openssl_fingerprint(LEAF.cert)
+
+
+@pytest.mark.parametrize(
+    ("term", "options", "error", "message"),
+    [
+        ("missing.pem", {}, AnsibleLookupError, "^missing.pem: file not found; looked in .*files"),
+        ("key.pem", {}, AnsibleLookupError, "key.pem: holds a private key but no certificate$"),
+        ("vpn.pfx", {}, AnsibleLookupError, "it needs a password"),
+        ("chain.pem", {"select": "last"}, AnsibleOptionsError, "select"),
+    ],
+)
+def test_errors(playbook_dir: Path, term: str, options: dict[str, Any], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        run(playbook_dir, term, **options)
+
+
+def test_missing_cryptography_is_a_lookup_error(playbook_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lookup = lookup_loader.get("aovpn.rras.cert_info", loader=DataLoader(), templar=None)
+    monkeypatch.setattr(sys.modules[type(lookup).__module__], "CRYPTOGRAPHY_IMPORT_ERROR", ImportError("No module named 'cryptography'"))
+    with pytest.raises(AnsibleLookupError, match="^aovpn.rras.cert_info needs the Python library cryptography on the controller"):
+        lookup.run(["chain.pem"], variables={"ansible_search_path": [str(playbook_dir)]})
