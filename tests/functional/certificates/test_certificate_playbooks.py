@@ -105,10 +105,21 @@ def test_lookup_and_filters_in_a_playbook(project: tuple[Path, dict[str, Any]]) 
             "(vpn_certificate_pem | aovpn.rras.cert_info).dns_names == ['vpn.example.com']",
             "'1.3.6.1.5.5.7.3.1' in (vpn_certificate_pem | aovpn.rras.cert_info).ekus",
         ),
+        _assert(
+            "lookup('aovpn.rras.cert_info', 'vpn.example.com.pfx', password=vpn_pfx_password).sha256 == leaf_sha256",
+            "lookup('aovpn.rras.cert_info', 'vpn.example.com.pfx', password=vpn_pfx_password).pem | aovpn.rras.cert_thumbprint == leaf_sha256",
+            "'PRIVATE KEY' not in lookup('aovpn.rras.cert_info', 'vpn.example.com.pem').pem",
+            "lookup('aovpn.rras.cert_info', 'chain.p7b', fqdn='vpn.example.com').problems == []",
+            "lookup('aovpn.rras.cert_info', 'vpn.cer', fqdn='sstp.example.org', fqdn_name='vpn_name').problems"
+            " == ['does not cover vpn_name sstp.example.org (it names vpn.example.com)']",
+            "lookup('aovpn.rras.cert_info', 'vpn.cer', fqdn='sstp.example.org') == (vpn_certificate_pem | aovpn.rras.cert_info(fqdn='sstp.example.org'))",
+            "query('aovpn.rras.cert_info', 'chain.pem', select='all')[0] | map(attribute='sha256') == chain_sha256",
+            "query('aovpn.rras.cert_info', 'chain.pem', select='first')[0].problems[0] is match('is a CA certificate')",
+        ),
     ]
     result = run_playbook(base, "happy", tasks, expected)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "ok=2" in result.stdout and "failed=0" in result.stdout
+    assert "ok=3" in result.stdout and "failed=0" in result.stdout
 
 
 ERROR_CASES = [
@@ -116,6 +127,9 @@ ERROR_CASES = [
      "{base}/files/vpn.example.com.pfx: cannot open the PKCS#12 file: the password is wrong or the file is corrupt"),
     ("lookup('aovpn.rras.cert_thumbprint', 'absent.pem')", "absent.pem: file not found; looked in {base}/files, {base}"),
     ("lookup('aovpn.rras.cert_thumbprint', 'key.pem', password=wrong_password)", "{base}/files/key.pem: holds a private key but no certificate"),
+    ("lookup('aovpn.rras.cert_info', 'vpn-aes.pfx', password=wrong_password)",
+     "{base}/files/vpn-aes.pfx: cannot open the PKCS#12 file: the password is wrong or the file is corrupt"),
+    ("lookup('aovpn.rras.cert_info', 'absent.pem')", "absent.pem: file not found; looked in {base}/files, {base}"),
     ("('A' * 40) | aovpn.rras.thumbprint", "the input looks like a SHA-1 thumbprint (40 hex characters) where a SHA-256 thumbprint (64) is expected"),
     ("wrong_password | aovpn.rras.cert_thumbprint", "input: is not a certificate in a supported format"),
     ("lookup('ansible.builtin.file', 'key.pem') | aovpn.rras.cert_info", "input: holds a private key but no certificate"),
@@ -138,9 +152,11 @@ def test_errors_in_a_playbook(project: tuple[Path, dict[str, Any]]) -> None:
 
 
 def _documented_examples() -> list[str]:
-    """EXAMPLES of the lookup (a Python constant) and of the three filters (YAML documentation files)."""
-    lookup = ast.parse((REPO_ROOT / "plugins" / "lookup" / "cert_thumbprint.py").read_text(encoding="utf-8"))
-    examples = [ast.literal_eval(node.value) for node in lookup.body if isinstance(node, ast.Assign) and node.targets[0].id == "EXAMPLES"]
+    """EXAMPLES of the two lookups (a Python constant) and of the three filters (YAML documentation files)."""
+    examples = []
+    for name in ("cert_thumbprint", "cert_info"):
+        lookup = ast.parse((REPO_ROOT / "plugins" / "lookup" / f"{name}.py").read_text(encoding="utf-8"))
+        examples += [ast.literal_eval(node.value) for node in lookup.body if isinstance(node, ast.Assign) and node.targets[0].id == "EXAMPLES"]
     for name in ("cert_thumbprint", "thumbprint", "cert_info"):
         examples.append(yaml.safe_load((REPO_ROOT / "plugins" / "filter" / f"{name}.yml").read_text(encoding="utf-8"))["EXAMPLES"])
     return examples
