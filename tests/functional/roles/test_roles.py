@@ -299,3 +299,30 @@ def test_roles_used_directly_with_a_condition_share_one_restart(lab) -> None:
     assert_ok(run)
     assert len(restarts(lab.journal("ws2019-rras"))) == 1
     assert value(lab, "ws2019-rras", IKEV2_KEY, "EnableServerFragmentation") == 1
+
+
+def test_offload_from_a_password_protected_pfx_writes_both_hashes(lab) -> None:
+    """The role hands the module the certificate alone (PEM from the cert_info lookup), so SHA-1 is known too."""
+    password = lab.pki["password"]
+    inventory = lab.inventory_with({"ws2022-sstp": {"sstp_offload_certificate_password": password}})
+    run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", inventory=inventory, verbosity=4, callback="default",
+                       extra_vars={"aovpn_rras_target": "ws2022-sstp", "sstp_offload_certificate_file": lab.pki["pfx"], "sstp_offload_fqdn": "vpn.example.com"})
+    assert run.rc == 0, run.stdout[-3000:]
+    assert bytes(value(lab, "ws2022-sstp", SSTP_KEY, "SHA256CertificateHash")) == bytes.fromhex(lab.pki["sha256"])
+    assert bytes(value(lab, "ws2022-sstp", SSTP_KEY, "SHA1CertificateHash")) == bytes.fromhex(lab.pki["sha1"])
+    assert password not in run.stdout + run.stderr and "PRIVATE KEY" not in run.stdout + run.stderr
+    assert password not in str(lab.journal("ws2022-sstp"))
+
+
+@pytest.mark.parametrize(
+    ("name", "fqdn", "message"),
+    [
+        ("vpn_client_only", "vpn.example.com", "lacks the Server Authentication EKU"),
+        ("vpn_server", "sstp.example.org", "does not cover sstp_certificate_fqdn sstp.example.org"),
+    ],
+)
+def test_certificate_refuses_an_unfit_pfx_on_the_controller_before_copying(lab, name: str, fqdn: str, message: str) -> None:
+    run = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab, name, sstp_certificate_fqdn=fqdn), callback="default")
+    assert run.rc != 0
+    assert message in run.stdout
+    assert all(lab.journal(host) == [] for host in lab.hosts)
