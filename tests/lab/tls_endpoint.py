@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: (c) 2026, aovpn.rras contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The lab's public VPN endpoint: a real TLS server on loopback presenting a certificate, answering SSTP like RRAS.
