@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import labctl
 import pytest
+from lab_session import Lab
 
 pytestmark = pytest.mark.lab
 
@@ -134,3 +136,29 @@ def test_adhoc_and_ansible_runner(lab):
     result = next(e["event_data"]["res"] for e in runner.events if e["event"] == "runner_on_ok")
     assert result["exists"] is False
     assert [e["module"] for e in lab.journal("ws2022-norras")] == ["win_reg_stat"]
+
+
+@pytest.mark.parametrize("key_kind", ["p256", "ed25519"])
+def test_certificate_info_reports_non_rsa_certificates(lab: Lab, tmp_path: Path, key_kind: str) -> None:
+    """The emulated win_certificate_info returns `public_key` as .NET GetPublicKey() does, for EC/EdDSA keys too."""
+    from ansible_collections.aovpn.rras.tests.unit import certgen
+
+    leaf = certgen.make_leaf(None, key_kind=key_kind)
+    pem = certgen.write(tmp_path / "leaf.pem", certgen.cert_pem(leaf.cert))
+    run = lab.playbook(f"""
+- hosts: ws2019-rras
+  gather_facts: false
+  tasks:
+    - ansible.windows.win_copy:
+        src: {pem}
+        dest: C:\\Windows\\Temp\\leaf.pem
+    - ansible.windows.win_certificate_store:
+        path: C:\\Windows\\Temp\\leaf.pem
+    - ansible.windows.win_certificate_info:
+        thumbprint: {certgen.openssl_fingerprint(leaf.cert, "sha1")}
+      register: info
+""")
+    assert run.rc == 0, run.stdout[-3000:]
+    (certificate,) = run.results("ws2019-rras")[-1]["certificates"]
+    assert certificate["thumbprint"] == certgen.openssl_fingerprint(leaf.cert, "sha1")
+    assert certificate["public_key"]

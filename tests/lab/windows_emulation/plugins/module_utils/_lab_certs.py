@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 
@@ -39,6 +40,16 @@ _EXTENSION_NAMES = {ExtensionOID.BASIC_CONSTRAINTS: "Basic Constraints", Extensi
 _SIGNATURES = {"sha256WithRSAEncryption": "sha256RSA", "sha384WithRSAEncryption": "sha384RSA", "sha1WithRSAEncryption": "sha1RSA",
                "ecdsa-with-SHA256": "sha256ECDSA", "ecdsa-with-SHA384": "sha384ECDSA"}
 
+
+
+def _public_key_bytes(cert: x509.Certificate) -> bytes:
+    """What .NET ``X509Certificate.GetPublicKey()`` returns: PKCS#1 for RSA, the X9.62 point for EC, raw otherwise."""
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        return key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 def thumbprint(der: bytes) -> str:
     return hashlib.sha1(der).hexdigest().upper()  # nosec - the Windows thumbprint is SHA-1
@@ -102,8 +113,7 @@ def cert_info(der: bytes, has_private_key: bool, friendly_name: str = "") -> dic
         "dns_names": [issued_to],
         # the real module returns the DER as `raw` although its RETURN documents `cert_data`
         "raw": base64.b64encode(der).decode(),
-        "public_key": base64.b64encode(cert.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.PKCS1)).decode(),
+        "public_key": base64.b64encode(_public_key_bytes(cert)).decode(),
         "extensions": [],
     }
     for ext in cert.extensions:
