@@ -41,7 +41,6 @@ _SIGNATURES = {"sha256WithRSAEncryption": "sha256RSA", "sha384WithRSAEncryption"
                "ecdsa-with-SHA256": "sha256ECDSA", "ecdsa-with-SHA384": "sha384ECDSA"}
 
 
-
 def _public_key_bytes(cert: x509.Certificate) -> bytes:
     """What .NET ``X509Certificate.GetPublicKey()`` returns: PKCS#1 for RSA, the X9.62 point for EC, raw otherwise."""
     key = cert.public_key()
@@ -50,6 +49,7 @@ def _public_key_bytes(cert: x509.Certificate) -> bytes:
     if isinstance(key, ec.EllipticCurvePublicKey):
         return key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
 
 def thumbprint(der: bytes) -> str:
     return hashlib.sha1(der).hexdigest().upper()  # nosec - the Windows thumbprint is SHA-1
