@@ -27,7 +27,7 @@ gate() {
   echo "=== gate: $name -> exit $status"
 }
 
-gate pytest "$bin/pytest" -n auto -p no:cacheprovider
+gate pytest env HYPOTHESIS_PROFILE=ci "$bin/pytest" -n auto -p no:cacheprovider
 gate ansible-test-sanity tests/ci/ansible_test.sh sanity --python 3.11 --color no
 # ansible-lint resolves aovpn.rras.* (roles, modules) through the collection symlink farm pytest built.
 gate ansible-lint env ANSIBLE_COLLECTIONS_PATH="$repo/tests/output/collections" "$bin/ansible-lint" --offline --profile production
