@@ -14,6 +14,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import (
     REMOTE_ACCESS_PARAMETERS_KEY,
     STATES,
     check_build,
+    facts_build,
     fragmentation_steps,
     ikev2_settings,
     os_build,
@@ -33,14 +34,18 @@ class ActionModule(RrasActionBase):
 
     def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         # Round trips: the Ikev2 key always; RemoteAccess\Parameters only when Ikev2 is missing (is
-        # RRAS there at all?); CurrentVersion only when enabling needs a write. Steady state: one read.
+        # RRAS there at all?); CurrentVersion only when enabling needs a write and no Windows facts were
+        # gathered. Steady state: one read.
         ikev2 = self.read_key(IKEV2_KEY, task_vars)
         if ikev2 is None and self.read_key(REMOTE_ACCESS_PARAMETERS_KEY, task_vars) is None:
             raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
         writes = fragmentation_steps(ikev2, args["state"])
         extra: dict[str, t.Any] = {}
         if writes and args["state"] == "enabled":
-            verdict = check_build(os_build(self.read_key(CURRENT_VERSION_KEY, task_vars)), args["allow_unsupported_build"])
+            build = facts_build(task_vars.get("ansible_facts"))
+            if build is None:
+                build = os_build(self.read_key(CURRENT_VERSION_KEY, task_vars))
+            verdict = check_build(build, args["allow_unsupported_build"])
             extra["os_build"] = verdict.build
             if verdict.error:
                 raise RrasActionError(verdict.error, changed=False, **extra)

@@ -17,8 +17,9 @@ description:
     M(ansible.windows.win_service); nothing else is executed on the host.
   - "Round trips: one M(ansible.windows.win_reg_stat) of the C(Ikev2) key when the value is already as desired.
     When the C(Ikev2) key does not exist, a second read of C(RemoteAccess\\Parameters) tells whether RRAS is installed.
-    Enabling with a change reads C(HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion) for the build, then writes
-    the value (one M(ansible.windows.win_regedit) call) and, with O(restart=true), restarts the service."
+    Enabling with a change reads C(HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion) for the build (not
+    when the play gathered Windows facts: then C(ansible_facts.distribution_version) gives it), then writes the value
+    (one M(ansible.windows.win_regedit) call) and, with O(restart=true), restarts the service."
   - The C(Ikev2) key is created only under an existing C(RemoteAccess\Parameters) key. If that key does not exist
     (RRAS is not installed), the module fails and changes nothing.
 options:
@@ -41,7 +42,8 @@ options:
     default: false
   allow_unsupported_build:
     description:
-      - The OS build is read from C(CurrentBuildNumber) (or C(CurrentBuild)) and compared as an integer. Builds
+      - The OS build is read from C(CurrentBuildNumber) (or C(CurrentBuild)), or taken from the gathered facts
+        (C(distribution_version)) when the play has them, and compared as an integer. Builds
         below 17134 (Windows Server 1803) are refused, because they do not support server fragmentation. The
         reference script compares version strings, which lets Windows Server 2012 R2 (C(6.3.9600)) through.
       - Builds 17134 to 17762 proceed with a warning, since the reference script accepts them while Microsoft names
@@ -122,7 +124,8 @@ after:
 os_build:
   description:
     - The integer OS build the supported-build policy was applied to; null when it could not be read.
-    - Only read when O(state=enabled) has to change the value.
+    - Only looked up when O(state=enabled) has to change the value, from the gathered facts when the play has
+      them, else from the registry.
   returned: when the build was read
   type: int
   sample: 17763

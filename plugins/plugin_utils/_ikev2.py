@@ -109,6 +109,16 @@ def os_build(properties: Mapping[str, RegistryValue] | None) -> int | None:
     return None
 
 
+def facts_build(facts: Mapping[str, t.Any] | None) -> int | None:
+    """The build in gathered (or cached) Windows facts, or ``None``: ``distribution_version`` is ``10.0.20348.0``.
+
+    Saves the ``CurrentVersion`` read when a play gathered facts; facts of another OS family are ignored.
+    """
+    if not facts or facts.get("os_family") != "Windows":
+        return None
+    return parse_build(facts.get("distribution_version"))
+
+
 def build_support(build: int | None) -> str:
     """``confirmed`` (17763+), ``disputed`` (17134 to 17762) or ``unsupported`` (older or unknown)."""
     if build is not None and build >= CONFIRMED_MIN_BUILD:

@@ -16,9 +16,10 @@ from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import Fa
 
 @pytest.fixture
 def run_action() -> t.Callable[..., tuple[dict[str, t.Any], FakeHost]]:
-    """``run_action(ActionModule, host, args, check_mode=False, diff=False) -> (result, host)``."""
+    """``run_action(ActionModule, host, args, check_mode=False, diff=False, task_vars=None) -> (result, host)``."""
 
-    def run(action_class: type, host: FakeHost, args: dict[str, t.Any], check_mode: bool = False, diff: bool = False) -> tuple[dict[str, t.Any], FakeHost]:
+    def run(action_class: type, host: FakeHost, args: dict[str, t.Any], check_mode: bool = False, diff: bool = False,
+            task_vars: dict[str, t.Any] | None = None) -> tuple[dict[str, t.Any], FakeHost]:
         task = MagicMock(Task)
         task.args = args
         task.check_mode = check_mode
@@ -29,6 +30,6 @@ def run_action() -> t.Callable[..., tuple[dict[str, t.Any], FakeHost]]:
         connection._shell.tmpdir = None
         plugin = action_class(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
         plugin._execute_module = host
-        return plugin.run(task_vars={}), host
+        return plugin.run(task_vars=task_vars or {}), host
 
     return run

@@ -149,3 +149,20 @@ def test_bad_arguments_fail_before_touching_the_host(run_action, args: dict, opt
     with pytest.raises(AnsibleActionFail, match=option):
         run_action(ActionModule, host, args)
     assert host.calls == []
+
+
+@pytest.mark.parametrize(("version", "allowed"), [("10.0.20348.0", True), ("10.0.14393.0", False), ("6.3.9600.0", False)])
+def test_gathered_windows_facts_replace_the_build_read(run_action, version: str, allowed: bool) -> None:
+    """The registry says 17763; the facts win, and CurrentVersion is not read."""
+    facts = {"ansible_facts": {"os_family": "Windows", "distribution_version": version}}
+    result, host = run_action(ActionModule, rras_host(ikev2={}), {}, task_vars=facts)
+    assert ("win_reg_stat", CURRENT_VERSION_KEY) not in paths(host)
+    assert result["os_build"] == int(version.split(".")[2])
+    assert result["changed"] is allowed and bool(result.get("failed")) is not allowed
+    assert ("win_regedit", IKEV2_KEY) in paths(host) if allowed else IKEV2_KEY in host.keys and host.keys[IKEV2_KEY] == {}
+
+
+@pytest.mark.parametrize("facts", [{}, {"os_family": "Debian", "distribution_version": "12.5"}, {"os_family": "Windows"}])
+def test_facts_without_a_windows_build_fall_back_to_the_registry(run_action, facts: dict) -> None:
+    result, host = run_action(ActionModule, rras_host(build="17763", ikev2={}), {}, task_vars={"ansible_facts": facts})
+    assert ("win_reg_stat", CURRENT_VERSION_KEY) in paths(host) and result["os_build"] == 17763
