@@ -136,6 +136,22 @@ def test_a_bad_variable_of_the_last_server_stops_the_rollout_before_the_first(la
     assert lab.journal("ws2022-sstp") == [] and lab.journal("ws2019-rras") == []
 
 
+PREFLIGHT_CHECK = "aovpn.rras.sstp_offload : Require one certificate input, found and fit for SSTP clients"
+
+
+def test_servers_sharing_their_variables_are_checked_once_and_a_server_with_its_own_is_checked_too(lab) -> None:
+    shared = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab))
+    assert_ok(shared)
+    assert len(shared.results("ws2022-sstp", PREFLIGHT_CHECK)) == 1 and shared.results("ws2019-rras", PREFLIGHT_CHECK) == []
+    # both servers converge all the same
+    assert value(lab, "ws2019-rras", SSTP_KEY, "UseHttps") == 0 and value(lab, "ws2022-sstp", SSTP_KEY, "UseHttps") == 0
+
+    inventory = lab.inventory_with({"ws2019-rras": {"sstp_offload_warn_days": 7}})
+    own = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab), inventory=inventory)
+    assert_ok(own)
+    assert len(own.results("ws2022-sstp", PREFLIGHT_CHECK)) == 1 and len(own.results("ws2019-rras", PREFLIGHT_CHECK)) == 1
+
+
 # ---------------------------------------------------------------------------------------------
 # sstp_offload
 
