@@ -12,7 +12,8 @@ description:
   - Without it, IKE_AUTH messages that carry client certificates, long chains or large RSA keys exceed the path MTU;
     a device that drops IP fragments then makes IKEv2 Always On VPN connections fail with error 809.
   - The setting applies when the C(RemoteAccess) service restarts. Restarting it drops every connected VPN client,
-    so by default the module only reports the need through RV(restart_required) and a warning (see O(restart)).
+    so by default the module only reports the need through RV(restart_required) and a warning (see O(restart); no
+    warning when the task notifies a handler).
   - Runs on the controller and uses M(ansible.windows.win_reg_stat), M(ansible.windows.win_regedit) and
     M(ansible.windows.win_service); nothing else is executed on the host.
   - "Round trips: one M(ansible.windows.win_reg_stat) of the C(Ikev2) key when the value is already as desired.

@@ -56,7 +56,7 @@ options:
   restart:
     description:
       - Restart the C(RemoteAccess) service after a change, once, and only after every registry
-        write succeeded. Without it a change returns RV(restart_required=true) and a warning.
+        write succeeded. Without it a change returns RV(restart_required=true) and a warning (none when the task notifies a handler).
     type: bool
     default: false
 extends_documentation_fragment:

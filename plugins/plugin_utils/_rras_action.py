@@ -127,7 +127,8 @@ class RrasActionBase(ActionBase):
         if changed and restart and not self._task.check_mode:
             self._restart_remote_access(result, task_vars)
         result["restart_required"] = changed and not result["restarted"]
-        if result["restart_required"] and not restart:
+        # A task that notifies a handler (the aovpn.rras roles) has its restart taken care of: no warning then.
+        if result["restart_required"] and not restart and not self._task.notify:
             self.warn(f"The {REMOTE_ACCESS_SERVICE} service must be restarted for the change to take effect "
                       "(this disconnects every VPN client on the server); set restart=true or restart it in a maintenance window.")
         return result

@@ -205,13 +205,17 @@ def test_offload_absent_turns_https_back_on(lab) -> None:
     assert len(restarts(journal)) == 1 and journal[-1]["module"] == "win_service"
 
 
-@pytest.mark.parametrize(("policy", "expected"), [("never", 0), ("immediate", 1)])
-def test_restart_policies(lab, policy: str, expected: int) -> None:
+@pytest.mark.parametrize(("policy", "expected", "warned"), [("never", 0, True), ("immediate", 1, False), ("handler", 1, False)])
+def test_restart_policies(lab, policy: str, expected: int, warned: bool) -> None:
+    """Only "never" leaves the restart to the admin, so only it warns that one is needed."""
     run = lab.playbook("aovpn.rras.ikev2_fragmentation", extra_vars={"aovpn_rras_target": "ws2019-rras", "ikev2_fragmentation_restart": policy})
     assert_ok(run)
     journal = lab.journal("ws2019-rras")
     assert len(restarts(journal)) == expected
-    if expected:  # immediate: from the module, right after its write, not from the handler at the end of the play
+    converge = run.results("ws2019-rras", "aovpn.rras.ikev2_fragmentation : Converge IKEv2 server fragmentation")[0]
+    assert converge["restart_required"] is (policy != "immediate")
+    assert any("must be restarted" in warning for warning in converge.get("warnings", [])) is warned
+    if policy == "immediate":  # from the module, right after its write, not from the handler at the end of the play
         assert journal[-1]["module"] == "win_service"
         assert not any(entry["task"]["name"] == "Restart RemoteAccess" for play in run.json["plays"] for entry in play["tasks"])
 

@@ -16,15 +16,16 @@ from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import Fa
 
 @pytest.fixture
 def run_action() -> t.Callable[..., tuple[dict[str, t.Any], FakeHost]]:
-    """``run_action(ActionModule, host, args, check_mode=False, diff=False, task_vars=None) -> (result, host)``."""
+    """``run_action(ActionModule, host, args, check_mode=False, diff=False, task_vars=None, notify=None) -> (result, host)``."""
 
     def run(action_class: type, host: FakeHost, args: dict[str, t.Any], check_mode: bool = False, diff: bool = False,
-            task_vars: dict[str, t.Any] | None = None) -> tuple[dict[str, t.Any], FakeHost]:
+            task_vars: dict[str, t.Any] | None = None, notify: list[str] | None = None) -> tuple[dict[str, t.Any], FakeHost]:
         task = MagicMock(Task)
         task.args = args
         task.check_mode = check_mode
         task.diff = diff
         task.async_val = 0
+        task.notify = notify
         task.action = "aovpn.rras.test"
         connection = MagicMock()
         connection._shell.tmpdir = None

@@ -51,6 +51,13 @@ def test_present_converges_in_planned_order(run_action) -> None:
     assert "diff" not in result
 
 
+def test_a_task_that_notifies_a_handler_gets_no_restart_warning(run_action) -> None:
+    """The roles notify the shared restart handler; the need is still returned, only the warning goes."""
+    result, host = run_action(ActionModule, https_host(), {"certificate_hash": PASTED}, notify=["aovpn.rras : restart RemoteAccess"])
+    assert result["changed"] is True and result["restart_required"] is True and result["restarted"] is False
+    assert "warnings" not in result and "win_service" not in host.modules()
+
+
 def test_second_run_is_one_read_and_no_change(run_action) -> None:
     dummy, host = run_action(ActionModule, https_host(), {"certificate_hash": HASH, "restart": True})
     host.calls.clear()
