@@ -20,13 +20,9 @@ description:
     P(aovpn.rras.cert_thumbprint#lookup).
   - Fails with a message naming the file and the cause (not found, wrong or missing PKCS#12 password, no
     certificate...). Messages and results never contain key material or the password.
+extends_documentation_fragment:
+  - aovpn.rras.certificate_files
 options:
-  _terms:
-    description:
-      - Certificate files, relative to the C(files/) search path or absolute.
-    type: list
-    elements: path
-    required: true
   select:
     description:
       - V(leaf) is the end-entity certificate (issues none of the others, not a CA), whatever the order in the file.
@@ -34,11 +30,6 @@ options:
     type: str
     choices: [leaf, first, all]
     default: leaf
-  password:
-    description:
-      - Password of PKCS#12 files. Without it, files protected by no or an empty password are opened.
-      - Never shown in messages nor returned. Keep it in Ansible Vault or an AWX credential.
-    type: str
   fqdn:
     description:
       - The name clients connect to. When given, a certificate that does not cover it (subject alternative names,
@@ -49,17 +40,12 @@ options:
       - How the problem about O(fqdn) names it, for example the variable the name came from, so the message points
         at what to fix. By default C(fqdn 'NAME').
     type: str
-requirements:
-  - cryptography (Python library, on the controller)
 notes:
-  - Runs on the controller only; the files never go to the managed host.
   - The private key of a PKCS#12 file is read by the parser but never returned; RV(_raw[].pem) is the certificate alone.
 seealso:
   - plugin: aovpn.rras.cert_info
     plugin_type: filter
   - plugin: aovpn.rras.cert_thumbprint
-    plugin_type: lookup
-  - plugin: ansible.builtin.file
     plugin_type: lookup
 """
 
@@ -109,15 +95,7 @@ _raw:
 
 from typing import Any
 
-from ansible.errors import AnsibleLookupError
-
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
-    CRYPTOGRAPHY_IMPORT_ERROR,
-    CertificateError,
-    certificate_facts,
-    load_certificates,
-    select_certificates,
-)
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import certificate_facts, load_certificates, select_certificates
 from ansible_collections.aovpn.rras.plugins.plugin_utils._lookup_files import CertificateFileLookup
 
 
@@ -127,15 +105,10 @@ class LookupModule(CertificateFileLookup):
     NAME = "aovpn.rras.cert_info"
 
     def run(self, terms: list[str], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
-        files = self.read_terms(terms, variables, kwargs, CRYPTOGRAPHY_IMPORT_ERROR)
-        select, fqdn = self.get_option("select"), self.get_option("fqdn")
-        label = f"{self.get_option('fqdn_name')} {fqdn}" if fqdn and self.get_option("fqdn_name") else None
-        results = []
-        for path, data in files:
-            try:
-                certs = select_certificates(load_certificates(data, self.get_option("password"), path), select, path)
-                facts = [certificate_facts(cert, fqdn or None, label) for cert in certs]
-            except CertificateError as error:
-                raise AnsibleLookupError(str(error)) from None
-            results.append(facts if select == "all" else facts[0])
-        return results
+        return self.each_file(terms, variables, kwargs, self._facts)
+
+    def _facts(self, path: str, data: bytes) -> list[dict[str, Any]]:
+        fqdn, fqdn_name = self.get_option("fqdn"), self.get_option("fqdn_name")
+        label = f"{fqdn_name} {fqdn}" if fqdn and fqdn_name else None
+        certs = select_certificates(load_certificates(data, self.get_option("password"), path), self.get_option("select"), path)
+        return [certificate_facts(cert, fqdn or None, label) for cert in certs]

@@ -20,13 +20,9 @@ description:
   - Fails with a message naming the file and the cause (not found and where it was looked for, empty, no certificate,
     only a private key, corrupt PEM block, wrong or missing PKCS#12 password, unsupported format). Messages never
     contain key material or the password.
+extends_documentation_fragment:
+  - aovpn.rras.certificate_files
 options:
-  _terms:
-    description:
-      - Certificate files, relative to the C(files/) search path or absolute.
-    type: list
-    elements: path
-    required: true
   algorithm:
     description:
       - Hash algorithm. C(sha256) is what SSTP needs in C(SHA256CertificateHash); C(sha1) is the classic Windows thumbprint.
@@ -51,15 +47,7 @@ options:
     type: str
     choices: [leaf, first, all]
     default: leaf
-  password:
-    description:
-      - Password of PKCS#12 files. Without it, files protected by no or an empty password are opened.
-      - Never shown in messages. Keep it in Ansible Vault.
-    type: str
-requirements:
-  - cryptography (Python library, on the controller)
 notes:
-  - Runs on the controller only; the files never go to the managed host.
   - The same parser backs the P(aovpn.rras.cert_thumbprint#filter) filter for certificates held in variables.
 seealso:
   - plugin: aovpn.rras.cert_thumbprint
@@ -68,8 +56,6 @@ seealso:
     plugin_type: filter
   - plugin: aovpn.rras.cert_info
     plugin_type: filter
-  - plugin: ansible.builtin.file
-    plugin_type: lookup
 """
 
 EXAMPLES = r"""
@@ -110,9 +96,7 @@ _raw:
 
 from typing import Any
 
-from ansible.errors import AnsibleLookupError
-
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CRYPTOGRAPHY_IMPORT_ERROR, CertificateError, certificate_thumbprints
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import certificate_thumbprints
 from ansible_collections.aovpn.rras.plugins.plugin_utils._lookup_files import CertificateFileLookup
 
 
@@ -122,18 +106,8 @@ class LookupModule(CertificateFileLookup):
     NAME = "aovpn.rras.cert_thumbprint"
 
     def run(self, terms: list[str], variables: dict[str, Any] | None = None, **kwargs: Any) -> list[Any]:
-        files = self.read_terms(terms, variables, kwargs, CRYPTOGRAPHY_IMPORT_ERROR)
-        options = {
-            "algorithm": self.get_option("algorithm"),
-            "fmt": self.get_option("format"),
-            "select": self.get_option("select"),
-            "password": self.get_option("password"),
-        }
-        results = []
-        for path, data in files:
-            try:
-                values = certificate_thumbprints(data, source=path, **options)
-            except CertificateError as error:
-                raise AnsibleLookupError(str(error)) from None
-            results.append(values if options["select"] == "all" else values[0])
-        return results
+        return self.each_file(terms, variables, kwargs, self._thumbprints)
+
+    def _thumbprints(self, path: str, data: bytes) -> list[Any]:
+        return certificate_thumbprints(data, source=path, algorithm=self.get_option("algorithm"), fmt=self.get_option("format"),
+                                       select=self.get_option("select"), password=self.get_option("password"))

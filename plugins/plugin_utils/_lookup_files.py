@@ -1,16 +1,20 @@
 # Copyright: (c) 2026, aovpn.rras contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""The part the certificate lookups share: find a file like the ``file`` lookup, read it (vault too)."""
+"""The part the certificate lookups share: find a file like the ``file`` lookup, read it (vault too), hand its
+bytes to the certificate core and turn the core's errors into lookup errors."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
+
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CRYPTOGRAPHY_IMPORT_ERROR, CertificateError
 
 display = Display()
 
@@ -20,23 +24,30 @@ class CertificateFileLookup(LookupBase):
 
     NAME = ""  # the lookup's FQCN, for messages
 
-    def read_terms(
-        self, terms: list[str], variables: dict[str, Any] | None, options: dict[str, Any], import_error: ImportError | None
-    ) -> list[tuple[str, bytes]]:
-        """Set the options, then ``(path, bytes)`` for each term, in order.
+    def each_file(
+        self, terms: list[str], variables: dict[str, Any] | None, options: dict[str, Any], per_file: Callable[[str, bytes], list[Any]]
+    ) -> list[Any]:
+        """Set the options, then for each term in order ``per_file(path, bytes)``: one value per certificate selected.
 
-        ``import_error`` is the lookup module's ``CRYPTOGRAPHY_IMPORT_ERROR`` (the core cannot parse without it).
+        A term's result is that list with O(select=all), else its one value.
         """
-        if import_error:
-            raise AnsibleLookupError(f"{self.NAME} needs the Python library cryptography on the controller") from import_error
+        if CRYPTOGRAPHY_IMPORT_ERROR:
+            raise AnsibleLookupError(f"{self.NAME} needs the Python library cryptography on the controller") from CRYPTOGRAPHY_IMPORT_ERROR
         variables = variables or {}
         self.set_options(var_options=variables, direct=options)
         files = []
-        for term in terms:
+        for term in terms:  # every file is found and read before any is parsed
             path = self._find(term, variables)
             display.vvvv(f"{self.NAME}: reading {path}")
             files.append((path, self._read(path)))
-        return files
+        results = []
+        for path, data in files:
+            try:
+                values = per_file(path, data)
+            except CertificateError as error:
+                raise AnsibleLookupError(str(error)) from None
+            results.append(values if self.get_option("select") == "all" else values[0])
+        return results
 
     def _find(self, term: str, variables: dict[str, Any]) -> str:
         path = self.find_file_in_search_path(variables, "files", term, ignore_missing=True)

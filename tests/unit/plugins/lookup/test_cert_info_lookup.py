@@ -6,17 +6,16 @@
 from __future__ import annotations
 
 import datetime
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ansible.errors import AnsibleLookupError, AnsibleOptionsError
 from ansible.parsing.dataloader import DataLoader
-from ansible.parsing.vault import VaultLib, VaultSecret
-from ansible.plugins.loader import filter_loader, lookup_loader
+from ansible.plugins.loader import filter_loader
 
 from ansible_collections.aovpn.rras.tests.unit import certgen
+from ansible_collections.aovpn.rras.tests.unit.plugins.lookup.file_lookups import run_lookup, vaulted, without_cryptography
 
 ROOT, INTERMEDIATE, LEAF = certgen.make_chain()
 CLIENT_ONLY = certgen.make_leaf(INTERMEDIATE, ekus=(certgen.CLIENT_AUTH,), slot=5)
@@ -37,8 +36,7 @@ def playbook_dir(tmp_path: Path) -> Path:
 
 
 def run(playbook_dir: Path, *terms: str, loader: DataLoader | None = None, **options: Any) -> list[Any]:
-    lookup = lookup_loader.get("aovpn.rras.cert_info", loader=loader or DataLoader(), templar=None)
-    return lookup.run(list(terms), variables={"ansible_search_path": [str(playbook_dir)]}, **options)
+    return run_lookup("aovpn.rras.cert_info", playbook_dir, *terms, loader=loader, **options)
 
 
 def test_facts_pem_and_no_problem_for_a_fit_certificate(playbook_dir: Path) -> None:
@@ -88,10 +86,7 @@ def test_select_all_and_several_terms(playbook_dir: Path) -> None:
 
 
 def test_vaulted_file(playbook_dir: Path) -> None:
-    secret = VaultSecret(b"vault-secret")
-    certgen.write(playbook_dir / "files" / "vaulted.pem", VaultLib([("default", secret)]).encrypt(certgen.cert_pem(LEAF.cert), secret))
-    loader = DataLoader()
-    loader.set_vault_secrets([("default", secret)])
+    loader = vaulted(playbook_dir / "files" / "vaulted.pem", certgen.cert_pem(LEAF.cert))
     (info,) = run(playbook_dir, "vaulted.pem", loader=loader)
     assert info["sha256"] == certgen.openssl_fingerprint(LEAF.cert)
 
@@ -111,7 +106,6 @@ def test_errors(playbook_dir: Path, term: str, options: dict[str, Any], error: t
 
 
 def test_missing_cryptography_is_a_lookup_error(playbook_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lookup = lookup_loader.get("aovpn.rras.cert_info", loader=DataLoader(), templar=None)
-    monkeypatch.setattr(sys.modules[type(lookup).__module__], "CRYPTOGRAPHY_IMPORT_ERROR", ImportError("No module named 'cryptography'"))
+    lookup = without_cryptography("aovpn.rras.cert_info", monkeypatch)
     with pytest.raises(AnsibleLookupError, match="^aovpn.rras.cert_info needs the Python library cryptography on the controller"):
         lookup.run(["chain.pem"], variables={"ansible_search_path": [str(playbook_dir)]})

@@ -5,17 +5,15 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ansible.errors import AnsibleLookupError, AnsibleOptionsError
 from ansible.parsing.dataloader import DataLoader
-from ansible.parsing.vault import VaultLib, VaultSecret
-from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.aovpn.rras.tests.unit import certgen
+from ansible_collections.aovpn.rras.tests.unit.plugins.lookup.file_lookups import run_lookup, vaulted, without_cryptography
 
 ROOT, INTERMEDIATE, LEAF = certgen.make_chain()
 PASSWORD = "Pfx-Pa55word!"
@@ -34,8 +32,7 @@ def playbook_dir(tmp_path: Path) -> Path:
 
 
 def run(playbook_dir: Path, *terms: str, loader: DataLoader | None = None, **options: Any) -> list[Any]:
-    lookup = lookup_loader.get("aovpn.rras.cert_thumbprint", loader=loader or DataLoader(), templar=None)
-    return lookup.run(list(terms), variables={"ansible_search_path": [str(playbook_dir)]}, **options)
+    return run_lookup("aovpn.rras.cert_thumbprint", playbook_dir, *terms, loader=loader, **options)
 
 
 def test_one_value_per_term_found_in_files(playbook_dir: Path) -> None:
@@ -55,11 +52,7 @@ def test_options(playbook_dir: Path) -> None:
 
 
 def test_vaulted_file(playbook_dir: Path) -> None:
-    secret = VaultSecret(b"vault-secret")
-    vaulted = VaultLib([("default", secret)]).encrypt(certgen.cert_pem(LEAF.cert), secret)
-    certgen.write(playbook_dir / "files" / "vaulted.pem", vaulted)
-    loader = DataLoader()
-    loader.set_vault_secrets([("default", secret)])
+    loader = vaulted(playbook_dir / "files" / "vaulted.pem", certgen.cert_pem(LEAF.cert))
     assert run(playbook_dir, "vaulted.pem", loader=loader) == [certgen.openssl_fingerprint(LEAF.cert)]
 
 
@@ -88,7 +81,6 @@ def test_option_choices_are_checked_by_ansible(playbook_dir: Path) -> None:
 
 
 def test_missing_cryptography_is_a_lookup_error(playbook_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    lookup = lookup_loader.get("aovpn.rras.cert_thumbprint", loader=DataLoader(), templar=None)
-    monkeypatch.setattr(sys.modules[type(lookup).__module__], "CRYPTOGRAPHY_IMPORT_ERROR", ImportError("No module named 'cryptography'"))
+    lookup = without_cryptography("aovpn.rras.cert_thumbprint", monkeypatch)
     with pytest.raises(AnsibleLookupError, match="needs the Python library cryptography on the controller"):
         lookup.run(["vpn.cer"], variables={"ansible_search_path": [str(playbook_dir)]})
