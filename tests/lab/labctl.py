@@ -4,7 +4,8 @@
 
 Run with the venv python from anywhere (``.venv/bin/python tests/lab/labctl.py reset``) or import it.
 
-  setup                      link the emulated ansible.windows and aovpn.rras into the lab collections path
+  setup                      assemble ansible.windows (the real Python plugins, the lab's emulated modules) and link
+                             it and aovpn.rras into the lab collections path (lab_collection.py)
   reset [--inventory PATH] [--state-dir DIR]
                              (setup and) re-seed every inventory host that has a ``lab_profile`` from it
   state HOST / journal HOST / events HOST
@@ -34,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+import lab_collection
 
 LAB_DIR = Path(__file__).resolve().parent
 REPO_ROOT = LAB_DIR.parents[1]
@@ -84,9 +87,13 @@ def _link(link: Path, target: Path) -> None:
 
 
 def setup() -> Path:
-    """Create the lab collections path: the emulated ansible.windows first, aovpn.rras from this checkout."""
+    """Create the lab collections path: ansible.windows assembled from the real one and the lab's modules, aovpn.rras from this checkout."""
     root = COLLECTIONS_PATH / "ansible_collections"
-    _link(root / "ansible" / "windows", EMULATION_DIR)
+    try:
+        windows = lab_collection.assemble(lab_collection.real_collection(), EMULATION_DIR, OUTPUT_DIR / "assembled")
+    except lab_collection.LabCollectionError as error:
+        raise SystemExit(f"labctl setup: {error}") from None
+    _link(root / "ansible" / "windows", windows)
     _link(root / "aovpn" / "rras", REPO_ROOT)
     return COLLECTIONS_PATH
 

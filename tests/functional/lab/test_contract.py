@@ -1,9 +1,12 @@
-"""Contract tests: the lab's emulated modules against the real ansible.windows 3.3.0 sources.
+"""Contract tests: the lab's emulated modules against the real ansible.windows sources.
 
-Every option an emulation declares must exist in the real module's DOCUMENTATION with the same
-type, choices and default (private ``_`` options must be read by the real .ps1), with the real
-.ps1's no_log; every key an emulation returns in the scenarios below must be documented in the
-real RETURN (recursively); registry value formats must follow the real format strings.
+Every option an emulation declares must be one the real module accepts, with the type, choices,
+default, aliases and no_log of the real .ps1 (its Ansible.Basic ``$spec`` or its legacy
+``Get-AnsibleParam`` calls; the .ps1 is what runs where it differs from DOCUMENTATION); an option
+a legacy .ps1 does not read must be documented or sent by the real action plugin. Every key an
+emulation returns in the scenarios below must be documented in the real RETURN (recursively);
+registry value formats must follow the real format strings. The real collection is the one the
+lab assembles (``lab_collection.real_collection()``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import lab_collection
 import labctl
 import pytest
 import yaml
@@ -21,9 +25,10 @@ from lab_session import Lab
 
 pytestmark = pytest.mark.lab
 
-REAL = Path(yaml.__file__).resolve().parents[1] / "ansible_collections" / "ansible" / "windows" / "plugins" / "modules"
+REAL_ROOT = lab_collection.real_collection()
+REAL = REAL_ROOT / "plugins" / "modules"
 EMULATED = labctl.EMULATION_DIR / "plugins" / "modules"
-MODULES = ["win_reg_stat", "win_regedit", "win_service", "win_certificate_info", "win_certificate_store", "win_copy", "win_file", "win_feature_info"]
+MODULES = sorted(path.stem for path in EMULATED.glob("*.py"))
 STANDARD_KEYS = {"action", "changed", "failed", "msg", "invocation", "diff", "warnings", "deprecations", "exception", "skipped"}
 # Keys the real module returns although its RETURN does not document them, each proven from the .ps1 below.
 SOURCE_ONLY_KEYS = {("win_certificate_info", "certificates"): {"raw": r"\$cert_info\.raw = \[System\.Convert\]::ToBase64String"}}
@@ -46,28 +51,162 @@ def emulated_spec(module: str) -> dict[str, dict[str, Any]]:
     raise AssertionError(f"no AnsibleModule(argument_spec=...) in {module}")
 
 
-def _real_no_log(module: str) -> set[str]:
+# ---------------------------------------------------------------------------------------------
+# the real .ps1's options
+
+
+class PsVar(str):
+    """A PowerShell variable in a spec (``$uint32Type``, ``$store_location_values``): not comparable here."""
+
+
+_TOKEN = re.compile(r"""\s*(?:(?P<comment>\#[^\n]*)|(?P<nl>[\n;])|(?P<open>@\{|@\(|[{(])|(?P<close>[})])|(?P<eq>=)|(?P<comma>,)
+    |'(?P<sq>(?:[^']|'')*)'|"(?P<dq>[^"]*)"|\$(?P<var>[\w:]+)|(?P<num>-?\d+(?=[\s;,)}]))|(?P<word>[^\s=;,(){}'"]+))""", re.X)
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens, position = [], 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match or match.end() == position:
+            break
+        position = match.end()
+        kind = match.lastgroup
+        if kind and kind != "comment":
+            tokens.append((kind, match.group(kind)))
+    return tokens
+
+
+class _SpecParser:
+    """Just enough of PowerShell's hashtable/array literals for an Ansible.Basic ``$spec``."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens, self.index = tokens, 0
+
+    def _peek(self) -> tuple[str, str]:
+        return self.tokens[self.index] if self.index < len(self.tokens) else ("end", "")
+
+    def _skip(self, *kinds: str) -> None:
+        while self._peek()[0] in kinds:
+            self.index += 1
+
+    def table(self) -> dict[str, Any]:
+        assert self.tokens[self.index] == ("open", "@{"), self.tokens[self.index]
+        self.index += 1
+        table: dict[str, Any] = {}
+        while True:
+            self._skip("nl")
+            kind, text = self._peek()
+            if kind == "close":
+                self.index += 1
+                return table
+            self.index += 1
+            assert self._peek()[0] == "eq", f"expected = after {text}"
+            self.index += 1
+            table[text] = self.value()
+
+    def value(self) -> Any:
+        items, is_array = [], self._peek()[0] == "comma"
+        self._skip("comma")
+        while True:
+            items.append(self._item())
+            if self._peek()[0] != "comma":
+                break
+            is_array = True
+            self.index += 1
+            self._skip("nl")
+        return items if is_array else items[0]
+
+    def _item(self) -> Any:
+        kind, text = self._peek()
+        if (kind, text) == ("open", "@{"):
+            return self.table()
+        self.index += 1
+        if (kind, text) == ("open", "@("):
+            items = []
+            while self._peek()[0] != "close":
+                self._skip("nl", "comma")
+                if self._peek()[0] != "close":
+                    items.append(self._item())
+                self._skip("nl", "comma")
+            self.index += 1
+            return items
+        if kind == "var":
+            return {"true": True, "false": False, "null": None}.get(text.lower(), PsVar(text))
+        if kind == "num":
+            return int(text)
+        return text.replace("''", "'") if kind == "sq" else text
+
+
+def _as_list(value: Any) -> list[Any]:
+    return [] if value is None else value if isinstance(value, list) else [value]
+
+
+_LEGACY_ARG = re.compile(r"-(\w+)\s+((?:(?:'[^']*'|\"[^\"]*\"|\$[\w:]+|[\w.]+)(?:\s*,\s*)?)+)")
+
+
+def _legacy_value(text: str) -> Any:
+    items = [_SpecParser(_tokens(part))._item() for part in re.findall(r"'[^']*'|\"[^\"]*\"|\$[\w:]+|[\w.]+", text)]
+    return items if len(items) > 1 else items[0]
+
+
+def real_options(module: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    """``("basic" | "legacy", {option: {type, default, choices, aliases, no_log}})`` as the real .ps1 declares them."""
     source = (REAL / f"{module}.ps1").read_text(encoding="utf-8")
-    return set(re.findall(r"(\w+)\s*=\s*@\{[^}]*no_log\s*=\s*\$true", source))
+    start = source.find("$spec = @{")
+    if start >= 0:
+        spec = _SpecParser(_tokens(source[start + len("$spec = "):])).table()
+        return "basic", {name: {**option, "aliases": _as_list(option.get("aliases")), "type": option.get("type", "str")}
+                         for name, option in spec["options"].items()}
+    options: dict[str, dict[str, Any]] = {}
+    for line in source.splitlines():
+        call = re.search(r"Get-AnsibleParam\s+(?:-obj\s+)?\$\w+\s+(?:-name\s+)?[\"'](\w+)[\"'](.*)", line)
+        if call:
+            args = {flag.lower(): _legacy_value(value) for flag, value in _LEGACY_ARG.findall(call.group(2))}
+            options[call.group(1)] = {"type": args.get("type"), "default": args.get("default"), "choices": _as_list(args.get("validateset")),
+                                      "aliases": _as_list(args.get("aliases"))}
+    return "legacy", options
+
+
+def test_the_ps1_parser_reads_both_styles():
+    style, service = real_options("win_service")
+    assert style == "basic" and service["password"]["no_log"] is True and service["name"]["required"] is True
+    assert service["service_type"]["choices"] == ["win32_own_process", "win32_share_process", "user_own_process", "user_share_process"]
+    assert service["failure_actions"]["options"]["delay_ms"]["aliases"] == ["delay"] and service["failure_reset_period_sec"]["type"] == "uint32Type"
+    assert real_options("win_regedit")[1]["type"] == {"type": "str", "default": "string", "aliases": ["datatype"],
+                                                       "choices": ["none", "binary", "dword", "expandstring", "multistring", "string", "qword"]}
+    style, stat = real_options("win_reg_stat")
+    # DOCUMENTATION lists a `property` alias that the .ps1 never reads (Parse-Args ignores unknown options)
+    assert style == "legacy" and stat["name"]["aliases"] == ["entry", "value"] and "property" in _doc("win_reg_stat", "DOCUMENTATION")["options"]["name"]["aliases"]
+    style, copy = real_options("win_copy")
+    assert copy["_copy_mode"] == {"type": "str", "default": "single", "choices": ["explode", "query", "remote", "single"], "aliases": []}
+    assert copy["backup"]["default"] is False and copy["files"]["type"] == "list"
 
 
 @pytest.mark.parametrize("module", MODULES)
-def test_options_match_real_documentation(module):
-    real = _doc(module, "DOCUMENTATION")["options"]
-    source = (REAL / f"{module}.ps1").read_text(encoding="utf-8")
-    no_log = _real_no_log(module)
+def test_options_match_the_real_module(module):
+    documented = _doc(module, "DOCUMENTATION")["options"]
+    style, real = real_options(module)
+    assert real, f"{module}: no options parsed from {module}.ps1"
+    action = REAL_ROOT / "plugins" / "action" / f"{module}.py"
+    action_source = action.read_text(encoding="utf-8") if action.exists() else ""
     for name, spec in emulated_spec(module).items():
-        if name.startswith("_"):
-            assert re.search(rf'name\s+"{name}"', source), f"{module}: private option {name} is not read by the real module"
-            continue
-        assert name in real, f"{module}: option {name} is not an option of the real module"
-        doc = real[name]
-        assert spec.get("type", "str") == doc.get("type", "str"), f"{module}.{name}: type"
-        assert sorted(spec.get("choices") or []) == sorted(doc.get("choices") or []), f"{module}.{name}: choices"
-        if "default" in spec and "default" in doc:
-            assert spec["default"] == doc["default"], f"{module}.{name}: default"
-        assert set(spec.get("aliases", [])) <= set(doc.get("aliases", [])), f"{module}.{name}: aliases"
-        assert bool(spec.get("no_log")) == (name in no_log), f"{module}.{name}: no_log"
+        expected = real.get(name)
+        if expected is None:
+            assert style == "legacy", f"{module}: option {name} is not in the real .ps1's $spec (Ansible.Basic rejects it)"
+            if name in documented:  # accepted and ignored by the legacy .ps1, used by the action plugin
+                expected = {**documented[name], "aliases": documented[name].get("aliases", [])}
+            else:
+                assert re.search(rf"\b{name}=", action_source), f"{module}: option {name} is neither read by the .ps1, documented nor sent by the action"
+                continue
+        if expected.get("type") is not None and not isinstance(expected["type"], PsVar):
+            assert spec.get("type", "str") == expected["type"], f"{module}.{name}: type {spec.get('type', 'str')}, real {expected['type']}"
+        if not isinstance(expected.get("choices"), PsVar):
+            assert sorted(spec.get("choices") or []) == sorted(expected.get("choices") or []), f"{module}.{name}: choices"
+        if not isinstance(expected.get("default"), PsVar):
+            assert spec.get("default") == expected.get("default"), f"{module}.{name}: default {spec.get('default')!r}, real {expected['default']!r}"
+        unknown = set(spec.get("aliases", [])) - set(expected["aliases"])
+        assert not unknown, f"{module}.{name}: aliases {sorted(unknown)} are not accepted by the real module"
+        assert bool(spec.get("no_log")) == bool(expected.get("no_log")), f"{module}.{name}: no_log"
 
 
 def test_source_only_keys_are_really_returned_by_the_real_source():

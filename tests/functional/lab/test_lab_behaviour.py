@@ -102,7 +102,8 @@ def test_faults_unreachable_and_secrets(lab):
     assert lab.reg_values("ws2022-sstp", SSTP)["SHA256CertificateHash"]["value"] == list(bytes.fromhex(lab.pki["sha256"]))
     journal = lab.journal("ws2022-sstp")
     assert [(e["module"], e["failed"]) for e in journal] == [
-        ("win_regedit", True), ("win_service", False), ("win_service", True), ("win_copy", False), ("win_certificate_store", False)]
+        ("win_regedit", True), ("win_service", False), ("win_service", True), ("win_copy", False), ("win_copy", False), ("win_certificate_store", False)]
+    assert [e["args"]["_copy_mode"] for e in journal if e["module"] == "win_copy"] == ["query", "single"]  # the real action's protocol
     assert len(lab.state("ws2022-sstp")["services"]["RemoteAccess"]["starts"]) == 1
     assert "password" not in journal[-1]["args"] and lab.pki["password"] not in json.dumps(journal)
     assert lab.journal("ws2016-rras") == []

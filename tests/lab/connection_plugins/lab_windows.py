@@ -10,6 +10,9 @@ short_description: Run the lab's emulated ansible.windows modules for one emulat
 description:
   - The builtin P(ansible.builtin.local#connection) connection, with every command prefixed by the
     environment variables that tell the lab's emulated modules which host state to act on.
+  - Its shell is the lab's C(lab_windows) shell (C(tests/lab/shell_plugins)), sh on the controller, where the
+    emulated modules run and the real ansible.windows action plugins put their temporary files, with
+    the path rules of PowerShell for the Windows paths of the emulated host.
   - Test infrastructure of aovpn.rras (C(tests/lab)); not part of the collection.
 author: aovpn.rras contributors
 extends_documentation_fragment:
@@ -57,14 +60,20 @@ from pathlib import Path
 
 from ansible.errors import AnsibleConnectionFailure
 from ansible.plugins.connection.local import Connection as LocalConnection
+from ansible.plugins.loader import shell_loader
 
-DEFAULT_STATE_DIR = Path(__file__).resolve().parents[2] / "output" / "lab" / "state"
+LAB_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_STATE_DIR = LAB_DIR.parent / "output" / "lab" / "state"
+
+# Ansible has no setting for a shell plugin directory: the connection registers the lab's before it loads its shell.
+shell_loader.add_directory(str(LAB_DIR / "shell_plugins"))
 
 
 class Connection(LocalConnection):
     """Local execution; the emulated modules find their host through AOVPN_LAB_* variables."""
 
     transport = "lab_windows"
+    _shell_type = "lab_windows"
 
     def _connect(self) -> LocalConnection:
         if self.get_option("lab_unreachable"):

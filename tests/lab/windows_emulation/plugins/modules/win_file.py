@@ -7,24 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.ansible.windows.plugins.module_utils._lab_host import (
-    LabError,
-    delete_file_tree,
-    get_file,
-    is_directory,
-    parent_path,
-    put_file,
-    run_call,
-)
-
-
-def _make_dirs(state: dict[str, Any], path: str) -> None:
-    if is_directory(state, path):
-        return
-    if get_file(state, path) is not None:
-        raise LabError(f"path {path} is not a directory")
-    _make_dirs(state, parent_path(path))
-    put_file(state, path, "directory")
+from ansible_collections.ansible.windows.plugins.module_utils._lab_files import make_dirs
+from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, delete_file_tree, get_file, put_file, run_call
 
 
 def file(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
@@ -44,7 +28,7 @@ def file(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dic
         elif wanted == "file" and entry["type"] == "directory":
             raise LabError(f"path {path} is not a file")
     elif wanted == "directory":
-        _make_dirs(state, path)
+        make_dirs(state, path)
         result["changed"] = True
     elif wanted == "file":
         raise LabError(f"path {path} will not be created")

@@ -49,7 +49,7 @@ def main() -> None:
     module = AnsibleModule(
         argument_spec={
             "path": {"type": "str", "required": True, "aliases": ["key"]},
-            "name": {"type": "str", "aliases": ["entry", "value", "property"]},
+            "name": {"type": "str", "aliases": ["entry", "value"]},
         },
         supports_check_mode=True,
     )
