@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import re
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import lab_collection
@@ -172,11 +171,13 @@ def test_the_ps1_parser_reads_both_styles():
     assert style == "basic" and service["password"]["no_log"] is True and service["name"]["required"] is True
     assert service["service_type"]["choices"] == ["win32_own_process", "win32_share_process", "user_own_process", "user_share_process"]
     assert service["failure_actions"]["options"]["delay_ms"]["aliases"] == ["delay"] and service["failure_reset_period_sec"]["type"] == "uint32Type"
-    assert real_options("win_regedit")[1]["type"] == {"type": "str", "default": "string", "aliases": ["datatype"],
-                                                       "choices": ["none", "binary", "dword", "expandstring", "multistring", "string", "qword"]}
+    regedit_type = {"type": "str", "default": "string", "aliases": ["datatype"],
+                    "choices": ["none", "binary", "dword", "expandstring", "multistring", "string", "qword"]}
+    assert real_options("win_regedit")[1]["type"] == regedit_type
     style, stat = real_options("win_reg_stat")
     # DOCUMENTATION lists a `property` alias that the .ps1 never reads (Parse-Args ignores unknown options)
-    assert style == "legacy" and stat["name"]["aliases"] == ["entry", "value"] and "property" in _doc("win_reg_stat", "DOCUMENTATION")["options"]["name"]["aliases"]
+    assert style == "legacy" and stat["name"]["aliases"] == ["entry", "value"]
+    assert "property" in _doc("win_reg_stat", "DOCUMENTATION")["options"]["name"]["aliases"]
     style, copy = real_options("win_copy")
     assert copy["_copy_mode"] == {"type": "str", "default": "single", "choices": ["explode", "query", "remote", "single"], "aliases": []}
     assert copy["backup"]["default"] is False and copy["files"]["type"] == "list"
