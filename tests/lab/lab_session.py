@@ -149,6 +149,10 @@ class Lab:
     def state(self, host: str) -> dict[str, Any]:
         return self._host(host).load()
 
+    def events(self, host: str, source: str | None = "RasSstp") -> list[dict[str, Any]]:
+        """The host's event log (``{time_ns, source, event_id, level, message}``, oldest first), by default RasSstp's."""
+        return labctl.lab_host.events(self.state(host), source)
+
     def reg_values(self, host: str, key_path: str) -> dict[str, dict[str, Any]] | None:
         """``{name: {type, value}}`` of a key (names as stored), None if the key is missing."""
         key = labctl.lab_host.get_key(self.state(host), key_path)

@@ -7,7 +7,8 @@ Run with the venv python from anywhere (``.venv/bin/python tests/lab/labctl.py r
   setup                      link the emulated ansible.windows and aovpn.rras into the lab collections path
   reset [--inventory PATH] [--state-dir DIR]
                              (setup and) re-seed every inventory host that has a ``lab_profile`` from it
-  state HOST / journal HOST  print a host's state / journal as JSON (same --inventory/--state-dir)
+  state HOST / journal HOST / events HOST
+                             print a host's state / journal / event log as JSON (same --inventory/--state-dir)
   pki                        print the lab PKI's file paths and password as JSON (generating it if missing)
   make-inventory --count N --profile P --out FILE [--prefix NAME] [--group rras]
                              write an inventory of N hosts of one profile (benchmarks)
@@ -99,6 +100,7 @@ PKI_CERTS: dict[str, tuple[str, list[str], list[str], bool]] = {
     "vpn_server": ("vpn.example.com", ["vpn.example.com"], ["serverAuth"], False),
     "vpn_server_next": ("vpn.example.com", ["vpn.example.com"], ["serverAuth"], False),
     "vpn_client_only": ("vpn.example.com", ["vpn.example.com"], ["clientAuth"], False),
+    "iis_web": ("www.example.com", ["www.example.com"], ["serverAuth"], False),
 }
 
 
@@ -137,7 +139,7 @@ def _issue(name: str, ca: tuple[Any, Any] | None) -> tuple[Any, Any]:
 
 
 def _write_pki() -> None:
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     PKI_DIR.mkdir(parents=True, exist_ok=True)
@@ -148,10 +150,13 @@ def _write_pki() -> None:
         (PKI_DIR / f"{name}.der").write_bytes(cert.public_bytes(serialization.Encoding.DER))
         (PKI_DIR / f"{name}.key.pem").write_bytes(key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-        pfx = pkcs12.serialize_key_and_certificates(
-            name.encode(), key, cert, None if name == "lab_root_ca" else [ca[0]],
-            serialization.BestAvailableEncryption(PKI_PASSWORD.encode()))
+        chain = None if name == "lab_root_ca" else [ca[0]]
+        # .pfx: the cryptography/OpenSSL 3 default (PBES2 AES-256, SHA-256 MAC); .legacy.pfx: PBE-SHA1-3DES, SHA-1 MAC
+        pfx = pkcs12.serialize_key_and_certificates(name.encode(), key, cert, chain, serialization.BestAvailableEncryption(PKI_PASSWORD.encode()))
         (PKI_DIR / f"{name}.pfx").write_bytes(pfx)
+        legacy = (serialization.PrivateFormat.PKCS12.encryption_builder().kdf_rounds(2048)
+                  .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC).hmac_hash(hashes.SHA1()).build(PKI_PASSWORD.encode()))
+        (PKI_DIR / f"{name}.legacy.pfx").write_bytes(pkcs12.serialize_key_and_certificates(name.encode(), key, cert, chain, legacy))
     (PKI_DIR / "password.txt").write_text(PKI_PASSWORD + "\n", encoding="utf-8")
 
 
@@ -159,10 +164,12 @@ def pki() -> dict[str, Any]:
     """Paths of the lab PKI (generated once, kept across resets) and the hashes of each certificate.
 
     ``pem``/``der``/``pfx``/``key`` are those of ``vpn_server`` (the certificate bound on
-    ws2022-sstp); ``certs`` lists every certificate by name; ``ca`` is the root's PEM.
+    ws2022-sstp); ``certs`` lists every certificate by name (``pfx`` PBES2-encrypted, ``pfx_legacy``
+    3DES/SHA-1); ``ca`` is the root's PEM. A PKI missing any file is generated anew.
     """
     with _file_lock(OUTPUT_DIR / ".pki.lock"):
-        if not (PKI_DIR / "password.txt").exists():
+        wanted = [PKI_DIR / "password.txt"] + [PKI_DIR / f"{name}{suffix}" for name in PKI_CERTS for suffix in (".der", ".pfx", ".legacy.pfx")]
+        if not all(path.exists() for path in wanted):
             _write_pki()
     certs = {}
     for name in PKI_CERTS:
@@ -172,6 +179,7 @@ def pki() -> dict[str, Any]:
             "der": str(PKI_DIR / f"{name}.der"),
             "key": str(PKI_DIR / f"{name}.key.pem"),
             "pfx": str(PKI_DIR / f"{name}.pfx"),
+            "pfx_legacy": str(PKI_DIR / f"{name}.legacy.pfx"),
             "sha1": hashlib.sha1(der).hexdigest().upper(),  # nosec - the Windows thumbprint
             "sha256": hashlib.sha256(der).hexdigest().upper(),
         }
@@ -190,12 +198,14 @@ def load_profile(name: str) -> dict[str, Any]:
     if not path.exists():
         raise SystemExit(f"unknown lab profile {name!r} ({path} missing)")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    merged: dict[str, Any] = {"registry": {}, "services": {}, "cert_stores": {}, "files": []}
+    merged: dict[str, Any] = {"registry": {}, "services": {}, "features": {}, "cert_stores": {}, "files": []}
     for parent in data.get("extends", []) + [None]:
         layer = load_profile(parent) if parent else data
         for key_path, values in (layer.get("registry") or {}).items():
             merged["registry"].setdefault(key_path, {}).update(values or {})
-        merged["services"].update(copy.deepcopy(layer.get("services") or {}))
+        for section in ("services", "features"):  # merged per entry: a layer may change one field
+            for name, fields in (layer.get(section) or {}).items():
+                merged[section].setdefault(name, {}).update(copy.deepcopy(fields or {}))
         for store, entries in (layer.get("cert_stores") or {}).items():
             merged["cert_stores"].setdefault(store, []).extend(entries)
         merged["files"].extend(layer.get("files") or [])
@@ -207,6 +217,10 @@ def _registry_value(spec: dict[str, Any], certs: dict[str, Any]) -> Any:
         return list(bytes.fromhex(certs[spec["sha256_of"]]["sha256"]))
     if "sha1_of" in spec:
         return list(bytes.fromhex(certs[spec["sha1_of"]]["sha1"]))
+    if "guid" in spec:  # Windows GUID memory order, as http.sys keeps AppId
+        import uuid
+
+        return list(uuid.UUID(spec["guid"]).bytes_le)
     return spec["value"]
 
 
@@ -216,7 +230,8 @@ def seed_state(profile_name: str, pki_info: dict[str, Any]) -> dict[str, Any]:
 
     profile = load_profile(profile_name)
     certs = pki_info["certs"]
-    state: dict[str, Any] = {"profile": profile_name, "registry": {}, "services": {}, "cert_stores": {}, "files": {}, "_lab": {}}
+    state: dict[str, Any] = {"profile": profile_name, "registry": {}, "services": {}, "cert_stores": {}, "files": {}, "_lab": {},
+                             lab_host.EVENT_LOG: [], "features": [{"name": name, "installed": False, **fields} for name, fields in profile["features"].items()]}
     for key_path, values in profile["registry"].items():
         key = lab_host.create_key(state, key_path)
         for name, spec in values.items():
@@ -305,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup")
     sub.add_parser("pki")
-    for command in ("reset", "state", "journal"):
+    for command in ("reset", "state", "journal", "events"):
         cmd = sub.add_parser(command)
         if command != "reset":
             cmd.add_argument("host")
@@ -330,6 +345,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(_host(args.host, args.inventory, args.state_dir).load(), indent=2, sort_keys=True))
     elif args.command == "journal":
         print(json.dumps(_host(args.host, args.inventory, args.state_dir).journal(), indent=2))
+    elif args.command == "events":
+        print(json.dumps(lab_host.events(_host(args.host, args.inventory, args.state_dir).load()), indent=2))
     else:
         print(make_inventory(args.count, args.profile, args.out, args.prefix, args.group))
     return 0

@@ -118,8 +118,8 @@ def test_each_failing_state_in_check_mode_then_fixed(lab: t.Any, tmp_path: Path,
     assert _codes(hosts["ws2016-rras"])["certificate_binding"] == "fail"
     assert "Event 25" in hosts["ws2016-rras"]["verdict"] and hosts["ws2016-rras"]["configured_in_store"] is False
     assert _codes(hosts["ws2012r2-rras"]) == {"remote_access_not_running": "fail", "ikev2_fragmentation_unsupported": "info"}
-    assert hosts["ws2022-norras"]["verdict"] == "RRAS not installed" and hosts["ws2022-norras"]["status"] == "info"
-    assert "ws2022-norras" not in report["failing"]
+    assert hosts["ws2022-base"]["verdict"] == "RRAS not installed" and hosts["ws2022-base"]["status"] == "info"
+    assert "ws2022-base" not in report["failing"]
     text = markdown.read_text(encoding="utf-8")
     assert "| ws2019-rras | failing | clients will disconnect (RasSstp Event ID 6) | offload |" in text
     assert f"sstp_offload_certificate_hash={pki['sha256']}" in text
@@ -156,7 +156,7 @@ def test_inspection_unexpected_certificate_probe_failure_unreachable(lab: t.Any,
         # nothing expected: a plain mismatch whose fix says to check the served certificate first
         "ws2019-rras": {"diagnose_endpoint": inspected.endpoint},
         "ws2012r2-rras": {"diagnose_endpoint": f"127.0.0.1:{closed_port}"},
-        "ws2022-norras": {"diagnose_endpoint": inspected.endpoint, "lab_unreachable": True},
+        "ws2022-base": {"diagnose_endpoint": inspected.endpoint, "lab_unreachable": True},
     })
     lab.set_reg_value("ws2016-rras", SSTP, "SHA256CertificateHash", "REG_BINARY", _hash_bytes(pki["sha256"]))
     lab.set_reg_value("ws2016-rras", SSTP, "UseHttps", "REG_DWORD", 0)
@@ -177,8 +177,8 @@ def test_inspection_unexpected_certificate_probe_failure_unreachable(lab: t.Any,
     refused = hosts["ws2012r2-rras"]
     assert refused["verdict"] == "endpoint presents no certificate" and refused["served_sha256"] is None
     assert str(closed_port) in refused["findings"][0]["detail"] and "refused" in refused["findings"][0]["detail"]
-    assert hosts["ws2022-norras"]["verdict"] == "server state unreadable"
-    assert set(report["failing"]) == {"ws2022-sstp", "ws2016-rras", "ws2019-rras", "ws2012r2-rras", "ws2022-norras"}
+    assert hosts["ws2022-base"]["verdict"] == "server state unreadable"
+    assert set(report["failing"]) == {"ws2022-sstp", "ws2016-rras", "ws2019-rras", "ws2012r2-rras", "ws2022-base"}
 
 
 def test_probe_from_another_host_expired_and_expiring(lab: t.Any, tmp_path: Path, endpoints: t.Any, foreign: dict[str, Served]) -> None:

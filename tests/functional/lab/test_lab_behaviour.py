@@ -14,6 +14,7 @@ from lab_session import Lab
 pytestmark = pytest.mark.lab
 
 SSTP = r"HKLM:\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters"
+BINDINGS = r"HKLM:\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\SslBindingInfo"
 IKEV2 = r"HKLM:\SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters\Ikev2"
 
 WRITE_AND_READ = r"""
@@ -107,15 +108,19 @@ def test_faults_unreachable_and_secrets(lab):
     assert lab.journal("ws2016-rras") == []
 
 
-def test_restart_binds_sstp_certificate_or_logs_event_25(lab):
-    lab.delete_reg_value("ws2019-rras", SSTP, "isHashConfiguredByAdmin")
+def test_restart_with_unknown_hash_logs_event_25_and_without_certificate_event_11(lab):
     lab.set_reg_value("ws2022-sstp", SSTP, "SHA256CertificateHash", "REG_BINARY", [0] * 32)
     run = lab.adhoc("ws2022-sstp:ws2019-rras", "ansible.windows.win_service", "name=RemoteAccess state=restarted")
     assert run.rc == 0, run.stdout + run.stderr
     broken = lab.state("ws2022-sstp")["services"]["RemoteAccess"]["sstp_binding"]
     assert (broken["bound"], broken["event"]) == (False, 25)
-    # no admin-chosen hash and no server certificate in LocalMachine\My: nothing to bind either
-    assert lab.state("ws2019-rras")["services"]["RemoteAccess"]["sstp_binding"]["event"] == 25
+    assert [(e["event_id"], e["level"]) for e in lab.events("ws2022-sstp")] == [(25, "Error")]
+    assert "00" * 32 in lab.events("ws2022-sstp")[0]["message"]
+    # default mode and no server certificate in LocalMachine\My: Event 11, nothing bound, no hash written
+    assert lab.state("ws2019-rras")["services"]["RemoteAccess"]["sstp_binding"]["event"] == 11
+    assert [e["event_id"] for e in lab.events("ws2019-rras")] == [11]
+    assert "SHA256CertificateHash" not in lab.reg_values("ws2019-rras", SSTP)
+    assert labctl.lab_host.sub_key_names(lab.state("ws2019-rras"), BINDINGS) == []
 
 
 def test_adhoc_and_ansible_runner(lab):
@@ -129,13 +134,13 @@ def test_adhoc_and_ansible_runner(lab):
 
     (lab.tmp_path / "runner").mkdir()
     runner = ansible_runner.run(
-        private_data_dir=str(lab.tmp_path / "runner"), host_pattern="ws2022-norras", module="ansible.windows.win_reg_stat",
+        private_data_dir=str(lab.tmp_path / "runner"), host_pattern="ws2022-base", module="ansible.windows.win_reg_stat",
         module_args=r"path=HKLM:\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters", inventory=str(labctl.INVENTORY),
         envvars={k: v for k, v in lab.env.items() if k.startswith(("ANSIBLE_", "AOVPN_", "PATH"))}, quiet=True)
     assert runner.rc == 0
     result = next(e["event_data"]["res"] for e in runner.events if e["event"] == "runner_on_ok")
-    assert result["exists"] is False
-    assert [e["module"] for e in lab.journal("ws2022-norras")] == ["win_reg_stat"]
+    assert result["exists"] is True and result["properties"] == {}, "the key exists empty on a server without the role"
+    assert [e["module"] for e in lab.journal("ws2022-base")] == ["win_reg_stat"]
 
 
 @pytest.mark.parametrize("key_kind", ["p256", "ed25519"])

@@ -51,7 +51,8 @@ def expected_from_lab(lab, host: str) -> dict:
     use_https = (sstp or {}).get("UseHttps", {"value": 1})["value"] != 0
     fragmentation = ikev2.get("EnableServerFragmentation")
     return {
-        "rras_installed": service is not None and lab.reg_values(host, PARAMETERS) is not None,
+        # the role is its features (rras.md "Platform facts"): the keys and the service exist on every Windows Server
+        "rras_installed": {f["name"] for f in state["features"] if f["installed"]} >= {"RemoteAccess", "DirectAccess-VPN"},
         "remote_access_service": {"exists": service is not None, "state": service and service["state"],
                                   "start_mode": service and service["start_mode"]},
         "sstp": None if sstp is None else {
@@ -96,7 +97,7 @@ def test_every_profile_read_only_with_counted_round_trips(lab, check: bool) -> N
         assert all("state" not in entry["args"] for entry in journal if entry["module"] == "win_service")
         assert lab.state(host)["registry"] == before[host]
         modules = [(entry["module"], entry["args"].get("path")) for entry in journal]
-        if host == "ws2022-norras":
+        if host == "ws2022-base":
             # No service: no Parameters read; no SstpSvc key: no store read.
             assert modules == [("win_service", None), ("win_reg_stat", IKEV2), ("win_reg_stat", SSTP), ("win_reg_stat", CURRENT_VERSION)]
             assert found["sstp"] is None and found["certificate_store"] is None
@@ -104,7 +105,7 @@ def test_every_profile_read_only_with_counted_round_trips(lab, check: bool) -> N
             assert len(modules) == 5 and PARAMETERS not in [path for dummy, path in modules]
         else:
             assert len(modules) == 6 and modules[2] == ("win_reg_stat", PARAMETERS)
-        if host != "ws2022-norras":
+        if host != "ws2022-base":
             assert modules[-1] == ("win_certificate_info", None)
     store = info(run, "ws2022-sstp")["certificate_store"]
     assert store["required"] and store["found"] and store["problems"] == []

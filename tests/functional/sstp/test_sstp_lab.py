@@ -82,11 +82,11 @@ def test_fault_mid_way_stops_without_restart_and_rerun_converges(lab) -> None:
 
 
 def test_host_without_rras_is_refused_untouched(lab) -> None:
-    run = lab.adhoc("ws2022-norras", "aovpn.rras.win_sstp_offload", f"certificate_hash={HASH}")
+    run = lab.adhoc("ws2022-base", "aovpn.rras.win_sstp_offload", f"certificate_hash={HASH}")
     assert run.rc != 0
-    assert run.results("ws2022-norras")[0]["msg"] == "RRAS/SSTP is not installed or not configured on this host"
-    assert lab.reg_values("ws2022-norras", SSTP_KEY) is None
-    assert _modules(lab.journal("ws2022-norras")) == ["win_reg_stat"]
+    assert run.results("ws2022-base")[0]["msg"] == "RRAS/SSTP is not installed or not configured on this host"
+    assert lab.reg_values("ws2022-base", SSTP_KEY) == {}, "nothing written: the key exists empty without the role"
+    assert _modules(lab.journal("ws2022-base")) == ["win_reg_stat"]
 
 
 def test_bad_input_never_reaches_the_host(lab) -> None:

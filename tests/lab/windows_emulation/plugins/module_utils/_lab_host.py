@@ -15,7 +15,6 @@ import base64
 import contextlib
 import copy
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -27,6 +26,7 @@ from typing import Any
 STATE_FILE = "state.json"
 JOURNAL_FILE = "journal.jsonl"
 LOCK_FILE = ".lock"
+EVENT_LOG = "event_log"
 
 ENV_HOST = "AOVPN_LAB_HOST"
 ENV_STATE_DIR = "AOVPN_LAB_STATE_DIR"
@@ -154,7 +154,7 @@ def is_directory(state: dict[str, Any], path: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# certificate stores and what RRAS does with them
+# certificate stores
 
 
 def store_entries(state: dict[str, Any], location: str, name: str, create: bool = False) -> list[dict[str, Any]] | None:
@@ -168,62 +168,19 @@ def store_entries(state: dict[str, Any], location: str, name: str, create: bool 
     return state["cert_stores"].setdefault(wanted, [])
 
 
-def _dword(key: dict[str, Any] | None, name: str) -> int | None:
-    stored = find_value(key, name) if key else None
-    entry = key["values"][stored] if key and stored else None
-    return entry["value"] if entry and entry["type"] == "REG_DWORD" else None
+# ---------------------------------------------------------------------------------------------
+# event log
 
 
-def _binary(key: dict[str, Any] | None, name: str) -> bytes | None:
-    stored = find_value(key, name) if key else None
-    entry = key["values"][stored] if key and stored else None
-    return bytes(entry["value"]) if entry and entry["type"] == "REG_BINARY" else None
+def log_event(state: dict[str, Any], source: str, event_id: int, level: str, message: str) -> None:
+    """Append an event ``{time_ns, source, event_id, level, message}`` to the host's event log."""
+    state.setdefault(EVENT_LOG, []).append(
+        {"time_ns": time.time_ns(), "source": source, "event_id": event_id, "level": level, "message": message})
 
 
-def _server_auth(der: bytes) -> bool:
-    from cryptography import x509  # only needed when the service picks a certificate itself
-    from cryptography.x509.oid import ExtendedKeyUsageOID
-
-    try:
-        eku = x509.load_der_x509_certificate(der).extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-    except x509.ExtensionNotFound:
-        return True
-    return ExtendedKeyUsageOID.SERVER_AUTH in eku
-
-
-def sstp_binding(state: dict[str, Any]) -> dict[str, Any]:
-    """What SSTP binds when RemoteAccess starts (rras.md): the settings it read and the outcome.
-
-    With ``UseHttps`` on and ``isHashConfiguredByAdmin`` missing/0 the service picks a server
-    certificate from LocalMachine\\My itself and overwrites both hashes. A configured SHA-256 not
-    found in the store (with its private key) binds nothing and logs Event 25.
-    """
-    key = get_key(state, SSTP_PARAMETERS)
-    use_https = _dword(key, "UseHttps") != 0
-    port = _dword(key, "ListenerPort") or (443 if use_https else 80)
-    admin = bool(_dword(key, "isHashConfiguredByAdmin"))
-    certs = [base64.b64decode(e["der_b64"]) for e in store_entries(state, "LocalMachine", "My") or [] if e.get("has_private_key")]
-    if key is not None and use_https and not admin:
-        picked = next((der for der in certs if _server_auth(der)), None)
-        if picked is not None:
-            set_value(key, "SHA256CertificateHash", "REG_BINARY", list(hashlib.sha256(picked).digest()))
-            set_value(key, "SHA1CertificateHash", "REG_BINARY", list(hashlib.sha1(picked).digest()))  # nosec - thumbprint
-    sha256 = _binary(key, "SHA256CertificateHash")
-    found = next((der for der in certs if sha256 and hashlib.sha256(der).digest() == sha256), None)
-    snapshot = {
-        "time_ns": time.time_ns(),
-        "rras_parameters": key is not None,
-        "use_https": use_https,
-        "port": port,
-        "is_hash_configured_by_admin": admin,
-        "sha256": sha256.hex() if sha256 else None,
-        "bound": bool(key is not None and use_https and found),
-        "thumbprint": hashlib.sha1(found).hexdigest().upper() if found else None,  # nosec - thumbprint
-        "event": None,
-    }
-    if key is not None and use_https and not found:
-        snapshot["event"] = 25
-    return snapshot
+def events(state: dict[str, Any], source: str | None = None) -> list[dict[str, Any]]:
+    """The host's events in the order logged, optionally only those of ``source``."""
+    return [e for e in state.get(EVENT_LOG, []) if source is None or e["source"] == source]
 
 
 # ---------------------------------------------------------------------------------------------

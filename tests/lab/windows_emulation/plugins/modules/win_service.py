@@ -4,7 +4,9 @@
 
 As in win_service.ps1 (ansible.windows 3.3.0): ``state: restarted`` always reports a change,
 also in check mode; a missing service reports ``exists: false`` unless a setting is asked of
-it, which fails. A (re)start of RemoteAccess records what SSTP would bind (see _lab_host.sstp_binding).
+it, which fails. A (re)start of RemoteAccess applies what the service does with SSTP at start
+(``_lab_rras.remoteaccess_start``: hashes, http.sys bindings, RasSstp events) and keeps its outcome as
+the service's ``sstp_binding``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import time
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, run_call, sstp_binding
+from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, run_call
+from ansible_collections.ansible.windows.plugins.module_utils._lab_rras import remoteaccess_start
 
 
 def _find(state: dict[str, Any], name: str) -> str | None:
@@ -40,7 +43,7 @@ def _start(state: dict[str, Any], name: str) -> None:
     service["state"] = "running"
     service.setdefault("starts", []).append(time.time_ns())
     if name.lower() == "remoteaccess":
-        service["sstp_binding"] = sstp_binding(state)
+        service["sstp_binding"] = remoteaccess_start(state)
 
 
 def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
