@@ -23,7 +23,7 @@ pytestmark = pytest.mark.lab
 
 REAL = Path(yaml.__file__).resolve().parents[1] / "ansible_collections" / "ansible" / "windows" / "plugins" / "modules"
 EMULATED = labctl.EMULATION_DIR / "plugins" / "modules"
-MODULES = ["win_reg_stat", "win_regedit", "win_service", "win_certificate_info", "win_certificate_store", "win_copy", "win_file"]
+MODULES = ["win_reg_stat", "win_regedit", "win_service", "win_certificate_info", "win_certificate_store", "win_copy", "win_file", "win_feature_info"]
 STANDARD_KEYS = {"action", "changed", "failed", "msg", "invocation", "diff", "warnings", "deprecations", "exception", "skipped"}
 # Keys the real module returns although its RETURN does not document them, each proven from the .ps1 below.
 SOURCE_ONLY_KEYS = {("win_certificate_info", "certificates"): {"raw": r"\$cert_info\.raw = \[System\.Convert\]::ToBase64String"}}
@@ -115,6 +115,9 @@ SCENARIOS = r"""
     - {name: win_service missing, ansible.windows.win_service: {name: NoSuchSvc}}
     - {name: win_service missing state, ansible.windows.win_service: {name: NoSuchSvc, state: started}, ignore_errors: true}
     - {name: win_certificate_info all, ansible.windows.win_certificate_info: {}}
+    - {name: win_feature_info all, ansible.windows.win_feature_info: {}}
+    - {name: win_feature_info one, ansible.windows.win_feature_info: {name: routing}}
+    - {name: win_feature_info none, ansible.windows.win_feature_info: {name: 'Nope*'}}
 """
 
 # run concurrently with SCENARIOS, on another host
@@ -205,11 +208,25 @@ def test_scenarios_behave_like_the_real_modules(scenario_run):
     assert result("win_certificate_store absent")["changed"] is True
     assert "will not be created" in result("win_file missing file")["msg"]
     assert result("win_copy same")["changed"] is False
+    every = result("win_feature_info all")
+    assert every["exists"] is True and every["changed"] is False
+    assert [(f["name"], f["installed"], f["install_state"]) for f in every["features"]][:3] == [
+        ("RemoteAccess", True, "Installed"), ("DirectAccess-VPN", True, "Installed"), ("Routing", True, "Installed")]
+    assert [f["name"] for f in result("win_feature_info one")["features"]] == ["Routing"]
+    assert (result("win_feature_info none")["exists"], result("win_feature_info none")["features"]) == (False, [])
     state = lab.state("ws2022-sstp")
     assert not [k for k in state["registry"] if k.startswith("hklm\\software\\lab")]
     state = lab.state("ws2019-rras")
     assert not [k for k in state["files"] if k.startswith("c:\\lab")]
     assert "c:\\windows\\temp\\hello.txt" in state["files"]
+
+
+def test_feature_info_returns_every_field_the_real_source_builds(scenario_run):
+    source = (REAL / "win_feature_info.ps1").read_text(encoding="utf-8")
+    fields = set(re.findall(r"^\s*(\w+) = \$feature\.\w+", source, re.MULTILINE))
+    assert len(fields) == 17, "win_feature_info.ps1 changed: review the emulation"
+    for feature in scenario_run[1]("win_feature_info all")["features"]:
+        assert set(feature) == fields
 
 
 def _dotnet_hex(fmt: str, value: int) -> str:

@@ -5,6 +5,9 @@
 Like win_certificate_store.ps1 (ansible.windows 3.3.0) it imports a file that is already on the
 host (``path`` in the emulated file system; copy it there with win_copy first), every certificate
 of a PKCS#12 goes into the one store, and a certificate present without its key is re-imported.
+On builds below 17763 (the host's ``CurrentBuildNumber``) a PKCS#12 encrypted with PBES2 fails as
+on Windows Server 2016/2012 R2 (rras.md "Platform facts"); which encryption a file uses is read
+from its structure by ``_lab_pfx.encryption_algorithms``.
 """
 
 from __future__ import annotations
@@ -14,14 +17,38 @@ from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ansible.windows.plugins.module_utils._lab_certs import load_file, thumbprint
-from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, get_file, run_call, store_entries
+from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, find_value, get_file, get_key, run_call, store_entries
+from ansible_collections.ansible.windows.plugins.module_utils._lab_pfx import OID_PBES2, encryption_algorithms
+
+CURRENT_VERSION = "HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
+FIRST_PBES2_BUILD = 17763  # Windows Server 2019: PKCS12_PBES2_EXPORT_PARAMS, minimum server version
+
+
+def _build(state: dict[str, Any]) -> int:
+    key = get_key(state, CURRENT_VERSION)
+    stored = find_value(key, "CurrentBuildNumber") if key else None
+    return int(key["values"][stored]["value"]) if key and stored else FIRST_PBES2_BUILD
+
+
+def _refuse_pbes2(state: dict[str, Any], data: bytes) -> None:
+    """Fail like X509Certificate2Collection.Import on a build that cannot decrypt PBES2."""
+    if _build(state) >= FIRST_PBES2_BUILD:
+        return
+    try:
+        algorithms = encryption_algorithms(data)
+    except (ValueError, IndexError):  # not a PKCS#12: load_file reads it as PEM or DER
+        return
+    if OID_PBES2 in algorithms:
+        raise LabError("Failed to load cert from file: The specified network password is not correct.")
 
 
 def _file_certs(state: dict[str, Any], params: dict[str, Any]) -> list[tuple[bytes, bool]]:
     entry = get_file(state, params["path"]) if params["path"] else None
     if entry is None or entry["type"] != "file":
         raise LabError(f"File at '{params['path']}' either does not exist or is not a file")
-    return load_file(base64.b64decode(entry["content_b64"]), params["password"])
+    data = base64.b64decode(entry["content_b64"])
+    _refuse_pbes2(state, data)
+    return load_file(data, params["password"])
 
 
 def store(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
