@@ -242,8 +242,9 @@ def host_verdict(
 
     ``info`` is the registered result of ``win_rras_info`` with ``certificate_store_check=true`` (a
     failed or unreachable result is a finding); ``served`` the ``tls_certificate`` lookup's dict for
-    ``endpoint``, or ``{"error": message}`` when the probe failed. A host without RRAS gets only the
-    informational "RRAS not installed": it cannot drop SSTP clients. The certificate must name
+    ``endpoint``, or ``{"error": message}`` when the probe failed. A host without the Remote Access role gets only
+    the informational "RRAS not installed", one with the role but RRAS not configured only "RRAS not configured":
+    neither can drop SSTP clients. The certificate must name
     ``server_name`` (default: the endpoint's host).
     """
     check = _Check(host, endpoint, server_name, expected_issuer, expected_sha256, warn_days)
@@ -251,6 +252,10 @@ def host_verdict(
         check.add("state_unreadable", FAIL, "server state unreadable", str(info.get("msg") or "win_rras_info failed"))
     elif not info.get("rras_installed"):
         check.add("rras_not_installed", INFO, "RRAS not installed", "the Remote Access role is not installed on this host")
+    elif info.get("rras_configured") is False:
+        check.add("rras_not_configured", INFO, "RRAS not configured",
+                  "the Remote Access role is installed but RRAS is not configured (RemoteAccess is disabled): it serves no VPN client",
+                  f"configure it on {host} (Install-RemoteAccess -VpnType Vpn), then apply the SSTP and IKEv2 settings")
     else:
         check.service(info)
         check.store(info)

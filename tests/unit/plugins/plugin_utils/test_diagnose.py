@@ -143,6 +143,9 @@ def test_probe_error_unreadable_host_and_no_rras() -> None:
     assert (unreachable["verdict"], unreachable["failed"]) == ("server state unreadable", True)
     absent = host_verdict("vpn1", {"rras_installed": False, "remote_access_service": {"exists": False}}, REAL, endpoint=ENDPOINT)
     assert (absent["verdict"], absent["status"], absent["failed"]) == ("RRAS not installed", "info", False)
+    unconfigured = host_verdict("vpn1", dict(info(state="stopped"), rras_configured=False), REAL, endpoint=ENDPOINT)
+    assert (unconfigured["verdict"], unconfigured["status"], unconfigured["failed"]) == ("RRAS not configured", "info", False)
+    assert "Install-RemoteAccess -VpnType Vpn" in unconfigured["findings"][0]["fix"] and len(unconfigured["findings"]) == 1
 
 
 def test_issuer_matching() -> None:
