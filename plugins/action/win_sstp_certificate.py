@@ -8,6 +8,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, format_thumbprint, thumbprint
+from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import binding_addresses, binding_key, binding_summary, foreign_binding_error
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError, module_error
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     NOT_INSTALLED_MSG,
@@ -55,6 +56,17 @@ class ActionModule(RrasActionBase):
         extra = {"certificate_sha256": format_thumbprint(sha256), "certificate_sha1": format_thumbprint(sha1)}
         plan = RegistryPlan.from_steps(current, pinned_certificate_steps(sha256, sha1, use_https=not args["use_http"]), sstp_settings, extra)
         return self.converge(plan, restart=args["restart"], task_vars=task_vars)
+
+    def before_writes(self, plan: RegistryPlan, task_vars: dict[str, t.Any]) -> None:
+        """In HTTPS mode, refuse a port that http.sys has bound to another application (RemoteAccess would log Event 32)."""
+        if not plan.after["use_https"]:
+            return
+        for address in binding_addresses(plan.after["listener_port"]):
+            key = self.read_key(binding_key(address), task_vars)
+            if key is not None:
+                binding = binding_summary(address, key)
+                if not binding["sstp_owned"]:
+                    raise RrasActionError(foreign_binding_error(binding), changed=False, http_sys_binding=binding)
 
     def _find_certificate(self, sha1_hex: str, task_vars: dict[str, t.Any]) -> tuple[t.Any, bool]:
         """The certificate with this SHA-1 thumbprint in LocalMachine\\My (one win_certificate_info call)."""

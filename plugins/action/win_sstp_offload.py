@@ -16,6 +16,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     hash_option,
     offload_absent_steps,
     pinned_certificate_steps,
+    sha1_hash_warning,
     sstp_settings,
 )
 
@@ -51,9 +52,13 @@ class ActionModule(RrasActionBase):
             for option in ("certificate_hash", "certificate"):
                 if args[option] is not None:
                     raise RrasActionError(f"{option} applies only to state=present", changed=False)
-            steps = offload_absent_steps()
         current = self.read_key(PARAMETERS_KEY, task_vars)
         if current is None:
             raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
+        if args["state"] == "absent":
+            steps = offload_absent_steps(current)
         plan = RegistryPlan.from_steps(current, steps, sstp_settings, extra)
+        warning = sha1_hash_warning(plan.after)
+        if warning:
+            self.warn(warning)
         return self.converge(plan, restart=args["restart"], task_vars=task_vars)

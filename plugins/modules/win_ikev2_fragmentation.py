@@ -57,6 +57,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
+  - aovpn.rras.remote_access_role
 attributes:
   check_mode:
     details: Reads the host and reports what would change; writes nothing and restarts nothing.

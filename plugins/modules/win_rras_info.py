@@ -12,11 +12,16 @@ description:
     separators), so playbooks can compare them directly.
   - Read-only; never reports a change. A host without RRAS is not a failure, it returns RV(rras_installed=false).
   - Runs on the controller and uses M(ansible.windows.win_service) (with only a name, which reads),
-    M(ansible.windows.win_reg_stat) and, with O(certificate_store_check=true), M(ansible.windows.win_certificate_info).
-  - "Round trips: four on an RRAS server: the C(RemoteAccess) service, C(RemoteAccess\\Parameters\\Ikev2),
-    C(SstpSvc\\Parameters) and C(HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion). One more, of
-    C(RemoteAccess\\Parameters), only when the service exists but the C(Ikev2) key does not. One more with
-    O(certificate_store_check=true) when C(SstpSvc\\Parameters) exists."
+    M(ansible.windows.win_feature_info), M(ansible.windows.win_reg_stat) and, with O(certificate_store_check=true),
+    M(ansible.windows.win_certificate_info).
+  - The C(SstpSvc\Parameters) and C(RemoteAccess\Parameters\Ikev2) keys and the C(RemoteAccess) service exist on every
+    Windows Server, so RV(rras_installed) comes from the Remote Access role (feature C(RemoteAccess)) and
+    RV(rras_configured) from the service's start mode (not C(disabled); that an installed but unconfigured role leaves it
+    disabled is inferred, not verified on a real host).
+  - "Round trips: seven on an RRAS server: C(SstpSvc\\Parameters), the two http.sys bindings of its port
+    (C(SslBindingInfo\\0.0.0.0:<port>) and C([::]:<port>)), the C(RemoteAccess) service, the role feature,
+    C(RemoteAccess\\Parameters\\Ikev2) and C(HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion); the binding reads only when
+    C(SstpSvc\\Parameters) exists. One more with O(certificate_store_check=true) when C(SstpSvc\\Parameters) exists."
 options:
   certificate_store_check:
     description:
@@ -70,10 +75,46 @@ EXAMPLES = r"""
 
 RETURN = r"""
 rras_installed:
-  description: Whether the C(RemoteAccess) service and its C(Parameters) key exist.
+  description: Whether the Remote Access role is installed (feature C(RemoteAccess) in M(ansible.windows.win_feature_info)).
   returned: always
   type: bool
   sample: true
+rras_configured:
+  description: Whether the role is installed and RRAS configured (the C(RemoteAccess) service is not C(disabled)).
+  returned: always
+  type: bool
+  sample: true
+http_sys_bindings:
+  description:
+    - The http.sys TLS bindings of the SSTP listener port (C(0.0.0.0:<port>), C([::]:<port>)) that exist, read from
+      C(HKLM:\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\SslBindingInfo). Empty without C(SstpSvc\Parameters).
+    - In HTTPS mode a binding SSTP does not own makes RemoteAccess give up at start (RasSstp Event 32).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    address:
+      description: The binding's address and port.
+      type: str
+      sample: 0.0.0.0:443
+    app_id:
+      description:
+        - The owner's application id, braced uppercase; null when C(AppId) is not 16 bytes. The bytes are probably in
+          Windows GUID memory order (not verified on a real host), so known ids are recognised in both byte orders.
+      type: str
+      sample: "{BA195980-CD49-458B-9E23-C84EE0ADCD75}"
+    owner:
+      description: V(SSTP), V(IIS) or V(unknown).
+      type: str
+    certificate_sha1:
+      description: SHA-1 (thumbprint) of the bound certificate (C(SslCertHash)), uppercase hexadecimal.
+      type: str
+    certificate_store:
+      description: C(SslCertStoreName), V(MY) when empty.
+      type: str
+    sstp_owned:
+      description: Whether the SSTP app id owns the binding.
+      type: bool
 remote_access_service:
   description: The C(RemoteAccess) (Routing and Remote Access) service.
   returned: always

@@ -20,11 +20,21 @@ description:
     Both hashes are computed on the controller from the certificate's DER bytes as returned by the store.
   - At start the C(RemoteAccess) service binds the certificate in http.sys on the listener port; if the hash is
     not in C(LocalMachine\My) it logs Event 25 and binds nothing, which is why the certificate is checked first.
+  - In HTTPS mode (O(use_http=false)), when a write is planned, it reads the http.sys TLS bindings of the SSTP port
+    (C(HKLM:\SYSTEM\CurrentControlSet\Services\HTTP\Parameters\SslBindingInfo\0.0.0.0:<port>) and C([::]:<port>)).
+    A binding owned by another application (IIS, for example) would make RemoteAccess give up at start (RasSstp
+    Event 32) while clients keep seeing that application's certificate, so the task fails naming the address, the
+    owner's app id, its certificate's SHA-1 and the C(netsh http delete sslcert ipport=...) command that frees the port,
+    and writes nothing. The C(AppId) bytes are probably in Windows GUID memory order; that is not verified on a real
+    host, so both byte orders are accepted when comparing with the SSTP app id
+    C({BA195980-CD49-458B-9E23-C84EE0ADCD75}). These keys are only read, never written.
   - Fails with C(RRAS/SSTP is not installed or not configured on this host) and changes nothing if the
     C(SstpSvc\Parameters) key does not exist; the key is never created.
   - The change applies when C(RemoteAccess) restarts, which disconnects every VPN client on the server.
   - Runs on the controller and uses M(ansible.windows.win_reg_stat), M(ansible.windows.win_certificate_info),
-    M(ansible.windows.win_regedit) (one call per changed value) and M(ansible.windows.win_service).
+    M(ansible.windows.win_service) and M(ansible.windows.win_feature_info) (the role check) and two more
+    M(ansible.windows.win_reg_stat) calls (the http.sys bindings, HTTPS mode) only when a write is planned,
+    M(ansible.windows.win_regedit) (one call per changed value) and M(ansible.windows.win_service) to restart.
     When nothing needs to change it makes exactly two calls to the host (registry and certificate).
 options:
   thumbprint:
@@ -58,6 +68,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
+  - aovpn.rras.remote_access_role
 attributes:
   check_mode:
     details: Reads and validates, reports the planned change and writes nothing.
@@ -107,6 +118,14 @@ certificate_sha1:
   returned: always when the input was valid
   type: str
   sample: 3E8B0C1E2AAD1E8F1E12B8C5E7F4D3A1B2C3D4E5
+http_sys_binding:
+  description:
+    - The http.sys binding of the SSTP port that another application owns, when that failed the task; the keys of
+      RV(aovpn.rras.win_rras_info#module:http_sys_bindings).
+  returned: when a foreign binding failed the task
+  type: dict
+  sample: {"address": "0.0.0.0:443", "app_id": "{4DC3E181-E14B-4A21-B022-59FC669B0914}", "owner": "IIS",
+           "certificate_sha1": "3E8B0C1E2AAD1E8F1E12B8C5E7F4D3A1B2C3D4E5", "certificate_store": "MY", "sstp_owned": false}
 before:
   description: The SSTP settings before the task.
   returned: when RRAS is installed and the certificate is usable

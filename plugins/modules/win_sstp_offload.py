@@ -19,18 +19,30 @@ description:
     SSTP clients compare these hashes with the certificate of their TLS session (crypto binding),
     so they must be those of the certificate the load balancer presents; a mismatch makes clients
     log Event ID 6 from RasSstp.
-  - With O(state=absent) C(UseHttps) becomes 1 and C(SHA256CertificateHash), C(SHA1CertificateHash) and
-    C(isHashConfiguredByAdmin) are removed, so RRAS picks its TLS certificate itself at start. To choose
-    the certificate use M(aovpn.rras.win_sstp_certificate) instead.
+  - With O(state=absent) the key converges to C(UseHttps) = 1 with C(isHashConfiguredByAdmin) not set to 1, so
+    RRAS picks its TLS certificate itself at start. When C(isHashConfiguredByAdmin) is 1 (the hashes were pinned,
+    they are the load balancer's) the run removes it and removes C(SHA256CertificateHash) and C(SHA1CertificateHash)
+    with it. When it is already 0 or missing the hashes belong to the service and are left alone.
+  - What the service does at start, and why O(state=absent) leaves those hashes alone - in HTTPS mode with
+    C(isHashConfiguredByAdmin) missing or 0, RemoteAccess picks a certificate at every start (the one bound in http.sys
+    for the SSTP port with the SSTP app id, else the first valid Server Authentication certificate with a private key in
+    C(LocalMachine\My)) and writes C(SHA256CertificateHash), C(SHA1CertificateHash) and C(isHashConfiguredByAdmin) = 0
+    itself. Deleting them would report a change and, with O(restart=true), restart RemoteAccess (dropping every VPN
+    client) on every run. This comes from a public decompilation of C(sstpcfg.dll) and is not verified on a real host;
+    the module is safe either way, as it never deletes hashes unless it also removes the pin.
+  - To choose the certificate use M(aovpn.rras.win_sstp_certificate) instead.
+  - With a hash-only offload (O(certificate_hash)) and C(SHA1Enabled) on, the service rejects the configuration (no
+    C(SHA1CertificateHash), RasSstp Event 19), so the module warns; give O(certificate) so both hashes are written.
   - Registry value names are compared case-insensitively (C(IsHashConfiguredByAdmin) and
     C(isHashConfiguredByAdmin) are the same value). A value of the wrong type is rewritten.
   - Fails with C(RRAS/SSTP is not installed or not configured on this host) and changes nothing if the
     C(SstpSvc\Parameters) key does not exist; the key is never created.
   - The change applies when the C(RemoteAccess) service restarts, which disconnects every VPN client on
     the server. Use O(restart) or restart in a maintenance window, one server of a farm at a time.
-  - Runs on the controller and uses M(ansible.windows.win_reg_stat) (one call), M(ansible.windows.win_regedit)
-    (one call per changed value) and M(ansible.windows.win_service). When nothing needs to change
-    the module makes exactly one call to the host.
+  - Runs on the controller and uses M(ansible.windows.win_reg_stat) (one call), M(ansible.windows.win_service) and
+    M(ansible.windows.win_feature_info) (the role check, only when something is to be written),
+    M(ansible.windows.win_regedit) (one call per changed value) and M(ansible.windows.win_service) to restart. When
+    nothing needs to change the module makes exactly one call to the host.
 options:
   state:
     description:
@@ -63,6 +75,7 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
+  - aovpn.rras.remote_access_role
 attributes:
   check_mode:
     details: Reads the registry, reports the planned change and writes nothing.

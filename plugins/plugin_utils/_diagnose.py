@@ -18,6 +18,8 @@ import typing as t
 from collections.abc import Mapping, Sequence
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, name_is_covered, normalize_thumbprint
+from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import foreign_binding_error
+from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import sha1_hash_warning
 
 FAIL = "fail"
 WARN = "warn"
@@ -115,6 +117,20 @@ class _Check:
         bound = store.get("certificate")
         if bound and not bound.get("expired"):  # an expired one is already a binding problem
             self.expiry(bound, "the certificate configured in LocalMachine\\My", "store_certificate")
+
+    def sstp_configuration(self, info: Mapping[str, t.Any]) -> None:
+        """What the service makes of its own settings at start: a foreign http.sys binding, a rejected hash-only offload."""
+        sstp = info.get("sstp") or {}
+        if sstp.get("mode") == "https":
+            for binding in info.get("http_sys_bindings") or []:
+                if not binding.get("sstp_owned"):
+                    self.add("foreign_http_sys_binding", FAIL, "SSTP port bound to another application (Event 32)", foreign_binding_error(binding),
+                             f"free the port: netsh http delete sslcert ipport={binding['address']} (after moving that application "
+                             "to another port), then restart RemoteAccess")
+        warning = sha1_hash_warning(sstp)
+        if warning:
+            self.add("sha1_hash_missing", WARN, "SHA-1 crypto binding on without SHA1CertificateHash (Event 19)", warning,
+                     "role aovpn.rras.sstp_offload with sstp_offload_certificate_file set to the load balancer's certificate file")
 
     def ikev2(self, info: Mapping[str, t.Any]) -> None:
         ikev2 = info.get("ikev2") or {}
@@ -226,18 +242,24 @@ def host_verdict(
 
     ``info`` is the registered result of ``win_rras_info`` with ``certificate_store_check=true`` (a
     failed or unreachable result is a finding); ``served`` the ``tls_certificate`` lookup's dict for
-    ``endpoint``, or ``{"error": message}`` when the probe failed. A host without RRAS gets only the
-    informational "RRAS not installed": it cannot drop SSTP clients. The certificate must name
+    ``endpoint``, or ``{"error": message}`` when the probe failed. A host without the Remote Access role gets only
+    the informational "RRAS not installed", one with the role but RRAS not configured only "RRAS not configured":
+    neither can drop SSTP clients. The certificate must name
     ``server_name`` (default: the endpoint's host).
     """
     check = _Check(host, endpoint, server_name, expected_issuer, expected_sha256, warn_days)
     if info.get("unreachable") or info.get("failed"):
         check.add("state_unreadable", FAIL, "server state unreadable", str(info.get("msg") or "win_rras_info failed"))
     elif not info.get("rras_installed"):
-        check.add("rras_not_installed", INFO, "RRAS not installed", "no RemoteAccess service with its Parameters key on this host")
+        check.add("rras_not_installed", INFO, "RRAS not installed", "the Remote Access role is not installed on this host")
+    elif info.get("rras_configured") is False:
+        check.add("rras_not_configured", INFO, "RRAS not configured",
+                  "the Remote Access role is installed but RRAS is not configured (RemoteAccess is disabled): it serves no VPN client",
+                  f"configure it on {host} (Install-RemoteAccess -VpnType Vpn), then apply the SSTP and IKEv2 settings")
     else:
         check.service(info)
         check.store(info)
+        check.sstp_configuration(info)
         if served is not None:
             check.served(served, info.get("sstp"))
         check.ikev2(info)

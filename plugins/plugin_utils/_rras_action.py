@@ -7,9 +7,11 @@ The plugins never run code of their own on the Windows host: they read with
 ``ansible.windows.win_reg_stat`` (one call per key), write with ``ansible.windows.win_regedit``
 (one call per value) and restart RemoteAccess with ``ansible.windows.win_service``. This base
 does the Ansible plumbing around the pure planners so every module behaves the same:
-arguments are validated before the host is touched, check mode never calls ``win_regedit``,
-the first failed write stops the run with a message naming what was and was not applied, and
-the service is restarted only after every write succeeded.
+arguments are validated before the host is touched, a planned write first confirms the Remote
+Access role is installed and configured (``win_service`` and ``win_feature_info``; also in check
+mode, and never when nothing is to be written, so the steady state stays one read), check mode
+never calls ``win_regedit``, the first failed write stops the run with a message naming what was
+and was not applied, and the service is restarted only after every write succeeded.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
     parse_key_stat,
     plan_writes,
 )
+from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import REMOTE_ACCESS_SERVICE, RESTART_ARGS, ROLE_FEATURE, role_state
 
-REMOTE_ACCESS_SERVICE = "RemoteAccess"
 
 
 class RrasActionError(Exception):
@@ -101,6 +103,30 @@ class RrasActionBase(ActionBase):
         """Run an ansible.windows module on the host; ``module_args`` is copied (the call mutates it)."""
         return self._execute_module(module_name=module_name, module_args=dict(module_args), task_vars=task_vars)
 
+    def read_module(self, module_name: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Run a read-only module; its failure fails the task, naming the module."""
+        result = self.call_module(module_name, module_args, task_vars)
+        if result.get("failed"):
+            raise RrasActionError(f"{module_name} failed: {module_error(result)}", changed=False)
+        return result
+
+    def read_service(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """The RemoteAccess service (``win_service`` with only a name reads and changes nothing)."""
+        return self.read_module("ansible.windows.win_service", {"name": REMOTE_ACCESS_SERVICE}, task_vars)
+
+    def read_role_features(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """The Remote Access role feature as ``win_feature_info`` reports it."""
+        return self.read_module("ansible.windows.win_feature_info", {"name": ROLE_FEATURE}, task_vars)
+
+    def require_remote_access(self, task_vars: dict[str, t.Any]) -> None:
+        """Fail unless the Remote Access role is installed and RRAS configured (the keys exist without it)."""
+        error = role_state(self.read_service(task_vars), self.read_role_features(task_vars)).error
+        if error:
+            raise RrasActionError(f"{error}; nothing was written", changed=False)
+
+    def before_writes(self, plan: RegistryPlan, task_vars: dict[str, t.Any]) -> None:
+        """Module-specific reads that must pass before ``plan`` is written (also in check mode); raise to refuse."""
+
     def read_key(self, path: str, task_vars: dict[str, t.Any]) -> RegistryProperties | None:
         """All values of one key in one ``win_reg_stat`` call; ``None`` if the key does not exist."""
         stat = self.call_module("ansible.windows.win_reg_stat", {"path": path}, task_vars)
@@ -118,6 +144,12 @@ class RrasActionBase(ActionBase):
         ``restarted`` and, in diff mode, ``diff``.
         """
         changed = bool(plan.writes)
+        if changed:
+            try:
+                self.require_remote_access(task_vars)
+                self.before_writes(plan, task_vars)
+            except RrasActionError as exc:
+                raise RrasActionError(exc.msg, **{**plan.extra, **exc.result}) from None
         result: dict[str, t.Any] = dict(plan.extra)
         result.update(changed=changed, before=plan.before, after=plan.after, restarted=False)
         if self._task.diff and changed:
@@ -151,7 +183,7 @@ class RrasActionBase(ActionBase):
                 )
 
     def _restart_remote_access(self, result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
-        outcome = self.call_module("ansible.windows.win_service", {"name": REMOTE_ACCESS_SERVICE, "state": "restarted"}, task_vars)
+        outcome = self.call_module("ansible.windows.win_service", RESTART_ARGS, task_vars)
         if outcome.get("failed"):
             result["restart_required"] = True
             raise RrasActionError(

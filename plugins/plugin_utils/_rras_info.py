@@ -15,7 +15,9 @@ import typing as t
 from collections.abc import Mapping, Sequence
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, certificate_summary, load_certificates_from_text
+from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import binding_summary
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import build_support, ikev2_settings, os_build
+from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import role_state
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryValue
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import sstp_settings
 
@@ -117,34 +119,41 @@ def _binding_problems(match: Mapping[str, t.Any], sstp: Mapping[str, t.Any]) -> 
         problems.append(f"the configured certificate is not valid before {match['not_before']}")
     if not match["has_private_key"]:
         problems.append("the configured certificate has no private key on this host")
-    if sstp.get("certificate_sha1") and sstp["certificate_sha1"] != match["thumbprint"]:
-        problems.append(f"SHA1CertificateHash {sstp['certificate_sha1']} is not the SHA-1 of that certificate ({match['thumbprint']}) (Event 19)")
+    # The service reads SHA1CertificateHash only with SHA-1 crypto binding on (SHA1Enabled); otherwise it does not matter.
+    if sstp.get("sha1_enabled") and sstp.get("certificate_sha1") != match["thumbprint"]:
+        problems.append(f"SHA1Enabled is on and SHA1CertificateHash {sstp.get('certificate_sha1') or '(none)'} is not the SHA-1 of that "
+                        f"certificate ({match['thumbprint']}) (Event 19)")
     return problems
 
 
 def rras_info(
     *,
     service: Mapping[str, t.Any],
-    remote_access_parameters: bool,
+    features: Mapping[str, t.Any],
     sstp_parameters: Properties,
     ikev2_parameters: Properties,
     current_version: Properties,
+    http_sys_bindings: Sequence[tuple[str, Properties]] = (),
 ) -> dict[str, t.Any]:
     """The whole view; ``sstp``/``ikev2`` are ``None`` where their keys do not exist.
 
-    ``remote_access_parameters`` says whether ``RemoteAccess\\Parameters`` exists (implied by an
-    existing ``Ikev2`` key). RRAS counts as installed when that key and the RemoteAccess service exist.
+    ``service`` is the ``win_service`` read of RemoteAccess, ``features`` the ``win_feature_info`` result
+    for the role: the keys exist on every Windows Server, so they prove nothing (``_remote_access``).
+    ``http_sys_bindings`` pairs each address of the SSTP port with its ``SslBindingInfo`` key (``None``
+    when nothing is bound there); only bound addresses are returned.
     """
     remote_access_service = service_summary(service)
-    installed = remote_access_service["exists"] and remote_access_parameters
+    role = role_state(service, features)
     os_info = os_summary(current_version)
     ikev2 = None
-    if installed:
+    if role.installed:
         ikev2 = dict(ikev2_settings(ikev2_parameters), build_support=build_support(os_info["build"]))
     return {
-        "rras_installed": installed,
+        "rras_installed": role.installed,
+        "rras_configured": role.configured,
         "remote_access_service": remote_access_service,
         "sstp": sstp_settings(sstp_parameters) if sstp_parameters is not None else None,
+        "http_sys_bindings": [binding_summary(address, key) for address, key in http_sys_bindings if key is not None],
         "ikev2": ikev2,
         "os": os_info,
     }

@@ -147,24 +147,50 @@ def pinned_certificate_steps(sha256: bytes, sha1: bytes | None, use_https: bool)
     return steps
 
 
-def offload_absent_steps() -> list[RegistryWrite]:
+def hash_pinned(properties: Mapping[str, RegistryValue]) -> bool:
+    """Whether ``isHashConfiguredByAdmin`` pins the hashes (a non-zero DWORD; missing, 0 or another type do not)."""
+    return bool(_dword(properties, HASH_BY_ADMIN))
+
+
+def offload_absent_steps(current: Mapping[str, RegistryValue]) -> list[RegistryWrite]:
     """Desired state for offload off (HTTPS, the service picks its certificate), in write order.
 
-    1. Remove ``isHashConfiguredByAdmin`` first. Offload is being turned off, so the load balancer
-       stops offloading too; while ``UseHttps`` is still 0 an unpinned hash changes nothing for
-       HTTP, and once HTTPS is on the service picks a certificate it can bind.
-    2. ``UseHttps`` = 1 next. Had it come first, a restart with the flag still set would pin HTTPS
-       to the load balancer's hash, usually not in the local store (Event 25: nothing bound).
-    3. Remove the hashes last: from step 2 on every state is a working "HTTPS, service picks the
-       certificate" state, so these removals are clean-up that the service redoes at start anyway.
+    The end state is ``UseHttps`` = 1 and ``isHashConfiguredByAdmin`` not set. What happens to the
+    hashes depends on who wrote them (rras.md, "What the service does at start"):
+
+    * Flag set (the run that turns a pinned offload off): the hashes are the load balancer's, so they go
+      with the flag. Order: remove the flag first (while ``UseHttps`` is still 0 an unpinned hash changes
+      nothing for HTTP); ``UseHttps`` = 1 next (had it come first, a restart with the flag still set would
+      pin HTTPS to the load balancer's hash, usually not in the local store: Event 25, nothing bound);
+      the hashes last, as clean-up.
+    * Flag 0 or missing: at every start in HTTPS mode the service picks a certificate and writes both
+      hashes and the flag = 0 itself. Those hashes are the service's: deleting them would "change" the
+      server at every run and, with ``restart=true``, restart RemoteAccess (dropping every VPN client)
+      each time. Only ``UseHttps`` is converged.
     """
     path = PARAMETERS_KEY
+    if not hash_pinned(current):
+        return [RegistryWrite.set(path, USE_HTTPS, "dword", 1)]
     return [
         RegistryWrite.remove(path, HASH_BY_ADMIN),
         RegistryWrite.set(path, USE_HTTPS, "dword", 1),
         RegistryWrite.remove(path, SHA256_HASH),
         RegistryWrite.remove(path, SHA1_HASH),
     ]
+
+
+def sha1_hash_warning(settings: Mapping[str, t.Any]) -> str | None:
+    """A warning for a hash-only offload (no ``SHA1CertificateHash``) while ``SHA1Enabled`` is on.
+
+    ``settings`` is :func:`sstp_settings`. The service reads ``SHA1CertificateHash`` only with SHA-1 crypto
+    binding on; then a missing one is Event 19 and the configuration is rejected. With it off (the
+    default) the SHA-1 hash does not matter.
+    """
+    if settings.get("mode") != "offload" or not settings.get("sha1_enabled") or settings.get("certificate_sha1"):
+        return None
+    return ("SHA1Enabled is on but no SHA1CertificateHash is configured: RemoteAccess rejects this offload configuration "
+            "(RasSstp Event 19). Give the load balancer's certificate itself (certificate option) so both hashes are written, "
+            "or turn SHA-1 crypto binding off (SHA1Enabled = 0).")
 
 
 def binding_certificate_problems(

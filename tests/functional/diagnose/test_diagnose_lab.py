@@ -103,8 +103,8 @@ def test_each_failing_state_in_check_mode_then_fixed(lab: t.Any, tmp_path: Path,
         "aovpn_rras_target": "lab", "diagnose_endpoint": served.endpoint, "diagnose_report_markdown": str(markdown)})
 
     assert run.rc == 2
-    assert _failed_hosts(run) == {"ws2019-rras", "ws2016-rras", "ws2012r2-rras"}
-    assert sorted(report["failing"]) == ["ws2012r2-rras", "ws2016-rras", "ws2019-rras"]
+    assert _failed_hosts(run) == {"ws2019-rras", "ws2016-rras", "ws2012r2-rras", "ws2022-iis443"}
+    assert sorted(report["failing"]) == ["ws2012r2-rras", "ws2016-rras", "ws2019-rras", "ws2022-iis443"]
     hosts = report["hosts"]
     assert hosts["ws2022-sstp"]["status"] == "ok" and hosts["ws2022-sstp"]["verdict"] == "OK"
     assert hosts["ws2022-sstp"]["configured_sha256"] == hosts["ws2022-sstp"]["served_sha256"] == pki["sha256"]
@@ -120,6 +120,10 @@ def test_each_failing_state_in_check_mode_then_fixed(lab: t.Any, tmp_path: Path,
     assert _codes(hosts["ws2012r2-rras"]) == {"remote_access_not_running": "fail", "ikev2_fragmentation_unsupported": "info"}
     assert hosts["ws2022-base"]["verdict"] == "RRAS not installed" and hosts["ws2022-base"]["status"] == "info"
     assert "ws2022-base" not in report["failing"]
+    assert hosts["ws2022-unconfigured"]["verdict"] == "RRAS not configured" and hosts["ws2022-unconfigured"]["status"] == "info"
+    iis = hosts["ws2022-iis443"]
+    assert iis["verdict"] == "SSTP port bound to another application (Event 32)" and _codes(iis)["foreign_http_sys_binding"] == "fail"
+    assert "netsh http delete sslcert ipport=0.0.0.0:443" in iis["findings"][0]["fix"] and "(IIS)" in iis["findings"][0]["detail"]
     text = markdown.read_text(encoding="utf-8")
     assert "| ws2019-rras | failing | clients will disconnect (RasSstp Event ID 6) | offload |" in text
     assert f"sstp_offload_certificate_hash={pki['sha256']}" in text

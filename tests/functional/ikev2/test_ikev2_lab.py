@@ -31,6 +31,8 @@ PLAY = f"""
 """
 OLD = ("ws2016-rras", "ws2012r2-rras")
 NEW = ("ws2022-sstp", "ws2019-rras")
+ROLE_CHECK = [("win_service", "RemoteAccess:read"), ("win_feature_info", "RemoteAccess:read")]
+"""The reads that confirm the Remote Access role before the first write (never in the steady state)."""
 
 
 def calls(lab, host: str) -> list[tuple[str, str]]:
@@ -57,9 +59,9 @@ def test_every_profile_then_one_read_when_converged(lab) -> None:
     run = lab.playbook(PLAY)
     assert run.rc == 0, run.stderr
     # 2022 with an (empty) Ikev2 key: no Parameters read; 2019 without it: one more read.
-    assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), ("win_reg_stat", CURRENT_VERSION), ("win_regedit", IKEV2)]
+    assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK, ("win_regedit", IKEV2)]
     assert calls(lab, "ws2019-rras") == [("win_reg_stat", IKEV2), ("win_reg_stat", PARAMETERS),
-                                         ("win_reg_stat", CURRENT_VERSION), ("win_regedit", IKEV2)]
+                                         ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK, ("win_regedit", IKEV2)]
     for host in NEW:
         assert result(run, host)["changed"] is True and result(run, host)["restart_required"] is True
         assert stored(lab, host) == {"type": "REG_DWORD", "value": 1}
@@ -69,10 +71,13 @@ def test_every_profile_then_one_read_when_converged(lab) -> None:
         assert f"OS build {build} is below 17134" in outcome["msg"] and "allow_unsupported_build=true" in outcome["msg"]
         assert [module for module, dummy in calls(lab, host)] == ["win_reg_stat"] * 3
         assert lab.reg_values(host, IKEV2) is None
-    outcome = result(run, "ws2022-base")
-    assert outcome["failed"] is True and "RRAS is not installed" in outcome["msg"]
-    assert calls(lab, "ws2022-base") == [("win_reg_stat", IKEV2), ("win_reg_stat", PARAMETERS)]
-    assert lab.reg_values("ws2022-base", IKEV2) == {}, "nothing written: the Ikev2 key exists empty on every Windows Server"
+    # The Ikev2 key exists (empty) on every Windows Server: the role check refuses the write, not the key.
+    for host, message in (("ws2022-base", "the Remote Access role is not installed"),
+                          ("ws2022-unconfigured", "RRAS is installed but not configured (RemoteAccess is disabled)")):
+        outcome = result(run, host)
+        assert outcome["failed"] is True and outcome["msg"].startswith(message) and outcome["msg"].endswith("nothing was written")
+        assert calls(lab, host) == [("win_reg_stat", IKEV2), ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK]
+        assert lab.reg_values(host, IKEV2) == {}, "nothing written"
 
     lab.clear_journal()
     run = lab.playbook(PLAY, extra_vars={"allow": True}, limit="rras")
@@ -97,7 +102,8 @@ def test_check_mode_reports_and_writes_nothing(lab) -> None:
     before = {host: lab.state(host)["registry"] for host in lab.hosts}
     run = lab.playbook(PLAY, extra_vars={"frag_restart": True, "allow": True}, check=True, diff=True)
     for host in lab.hosts:
-        assert all(entry["module"] == "win_reg_stat" for entry in lab.journal(host)), host
+        assert all(entry["module"] in ("win_reg_stat", "win_feature_info") or (entry["module"] == "win_service" and "state" not in entry["args"])
+                   for entry in lab.journal(host)), host
         assert lab.state(host)["registry"] == before[host]
     for host in (*NEW, *OLD):
         outcome = result(run, host)
@@ -121,7 +127,7 @@ def test_restart_only_after_a_change_and_disable_writes_zero(lab) -> None:
     outcome = result(run, "ws2022-sstp")
     assert outcome["changed"] is True and outcome["restart_required"] is True and outcome["restarted"] is False
     assert any("must be restarted" in warning for warning in outcome["warnings"])
-    assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), ("win_regedit", IKEV2)]
+    assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), *ROLE_CHECK, ("win_regedit", IKEV2)]
     assert stored(lab, "ws2022-sstp") == {"type": "REG_DWORD", "value": 0}
 
     # disabled on a host that never had the value: nothing to write, no key created.

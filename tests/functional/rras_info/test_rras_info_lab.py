@@ -15,7 +15,6 @@ pytestmark = pytest.mark.lab
 
 SSTP = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
 IKEV2 = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters\\Ikev2"
-PARAMETERS = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters"
 CURRENT_VERSION = "HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
 INFO = "RRAS info"
 INFO_TASK = f"""
@@ -29,6 +28,7 @@ INFO_PLAY = f"""
   gather_facts: false
   tasks:{INFO_TASK}"""
 OTHER_HASH = "AB" * 32
+BINDINGS = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\"
 
 
 def info(run, host: str) -> dict:
@@ -53,6 +53,8 @@ def expected_from_lab(lab, host: str) -> dict:
     return {
         # the role is its features (rras.md "Platform facts"): the keys and the service exist on every Windows Server
         "rras_installed": {f["name"] for f in state["features"] if f["installed"]} >= {"RemoteAccess", "DirectAccess-VPN"},
+        "rras_configured": ({f["name"] for f in state["features"] if f["installed"]} >= {"RemoteAccess"}
+                            and service is not None and service["start_mode"] != "disabled"),
         "remote_access_service": {"exists": service is not None, "state": service and service["state"],
                                   "start_mode": service and service["start_mode"]},
         "sstp": None if sstp is None else {
@@ -74,7 +76,7 @@ def expected_from_lab(lab, host: str) -> dict:
 def assert_matches_lab(lab, host: str, found: dict) -> None:
     expected = expected_from_lab(lab, host)
     assert found["changed"] is False and not found.get("failed"), found
-    assert found["rras_installed"] is expected["rras_installed"]
+    assert found["rras_installed"] is expected["rras_installed"] and found["rras_configured"] is expected["rras_configured"]
     assert found["remote_access_service"] == expected["remote_access_service"]
     assert found["sstp"] == expected["sstp"]
     assert found["os"]["build"] == expected["build"] and found["os"]["product_name"] == expected["product_name"]
@@ -97,16 +99,14 @@ def test_every_profile_read_only_with_counted_round_trips(lab, check: bool) -> N
         assert all("state" not in entry["args"] for entry in journal if entry["module"] == "win_service")
         assert lab.state(host)["registry"] == before[host]
         modules = [(entry["module"], entry["args"].get("path")) for entry in journal]
-        if host == "ws2022-base":
-            # No service: no Parameters read; no SstpSvc key: no store read.
-            assert modules == [("win_service", None), ("win_reg_stat", IKEV2), ("win_reg_stat", SSTP), ("win_reg_stat", CURRENT_VERSION)]
-            assert found["sstp"] is None and found["certificate_store"] is None
-        elif lab.reg_values(host, IKEV2) is not None:
-            assert len(modules) == 5 and PARAMETERS not in [path for dummy, path in modules]
-        else:
-            assert len(modules) == 6 and modules[2] == ("win_reg_stat", PARAMETERS)
-        if host != "ws2022-base":
-            assert modules[-1] == ("win_certificate_info", None)
+        # SstpSvc\Parameters and, when it exists, the http.sys bindings of its port; the service and the role feature (the
+        # keys exist without the role); Ikev2; the OS; the store when there are SSTP settings to check.
+        addresses = [] if found["sstp"] is None else [f"0.0.0.0:{found['sstp']['listener_port']}", f"[::]:{found['sstp']['listener_port']}"]
+        assert modules == [("win_reg_stat", SSTP), *[("win_reg_stat", BINDINGS + address) for address in addresses],
+                           ("win_service", None), ("win_feature_info", None), ("win_reg_stat", IKEV2), ("win_reg_stat", CURRENT_VERSION),
+                           *([("win_certificate_info", None)] if found["sstp"] is not None else [])], host
+        assert [binding["address"] for binding in found["http_sys_bindings"]] == [
+            address for address in addresses if lab.reg_values(host, BINDINGS + address) is not None]
     store = info(run, "ws2022-sstp")["certificate_store"]
     assert store["required"] and store["found"] and store["problems"] == []
     assert store["certificate"]["sha256"] == lab.pki["sha256"] and store["certificate"]["thumbprint"] == lab.pki["sha1"]

@@ -5,7 +5,7 @@
 
 Import as ``ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost``.
 
-It answers ``win_reg_stat``, ``win_regedit``, ``win_service`` and ``win_certificate_info``
+It answers ``win_reg_stat``, ``win_regedit``, ``win_service``, ``win_feature_info`` and ``win_certificate_info``
 following the ansible.windows 3.3.0 return contract (see docs in shared/reference), keeps one
 registry in memory and can fail a chosen write, like the lab's ``lab_faults``.
 """
@@ -35,6 +35,9 @@ class FakeHost:
     fail_write: str | None = None
     fail_restart: bool = False
     service_exists: bool = True
+    start_mode: str = "auto"
+    """``disabled`` = RRAS not configured (or the role not installed: see :attr:`role_installed`)."""
+    role_installed: bool = True
     calls: list[tuple[str, dict[str, t.Any]]] = field(default_factory=list)
     _arg_dicts: list[dict[str, t.Any]] = field(default_factory=list)
 
@@ -80,10 +83,17 @@ class FakeHost:
         if not self.service_exists:
             return {"changed": False, "exists": False}
         if "state" not in args:  # name only: a read
-            return {"changed": False, "exists": True, "name": args["name"], "state": "running", "start_mode": "auto"}
+            state = "stopped" if self.start_mode == "disabled" else "running"
+            return {"changed": False, "exists": True, "name": args["name"], "state": state, "start_mode": self.start_mode}
         if self.fail_restart:
             return {"failed": True, "msg": "Service RemoteAccess did not start", "changed": False}
         return {"changed": True, "exists": True, "name": args["name"], "state": "running"}
+
+    def _win_feature_info(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
+        features = [{"name": name, "installed": self.role_installed, "install_state": "Installed" if self.role_installed else "Available",
+                     "feature_type": "Role" if name == "RemoteAccess" else "Role Service"}
+                    for name in ("RemoteAccess", "DirectAccess-VPN", "Routing") if args.get("name", "*") in ("*", name)]
+        return {"changed": False, "exists": bool(features), "features": features}
 
     def _win_certificate_info(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
         found = [

@@ -17,6 +17,9 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import (
 )
 from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import FakeHost
 
+ROLE_CHECK = [("win_service", "RemoteAccess"), ("win_feature_info", "RemoteAccess")]
+"""The reads that confirm the Remote Access role before the first write (never in the steady state)."""
+
 
 def rras_host(build: str = "17763", ikev2: dict | None = None) -> FakeHost:
     keys = {
@@ -36,7 +39,7 @@ def test_enable_on_fresh_rras_creates_the_value_with_minimal_calls(run_action) -
     result, host = run_action(ActionModule, rras_host(), {})
     assert not result.get("failed"), result
     assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", REMOTE_ACCESS_PARAMETERS_KEY),
-                           ("win_reg_stat", CURRENT_VERSION_KEY), ("win_regedit", IKEV2_KEY)]
+                           ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK, ("win_regedit", IKEV2_KEY)]
     assert host.keys[IKEV2_KEY] == {"EnableServerFragmentation": ("REG_DWORD", 1)}
     assert result["changed"] is True and result["os_build"] == 17763
     assert result["before"] == {"server_fragmentation": False, "enable_server_fragmentation": None}
@@ -47,9 +50,9 @@ def test_enable_on_fresh_rras_creates_the_value_with_minimal_calls(run_action) -
 
 def test_existing_ikev2_key_skips_the_parameters_read(run_action) -> None:
     result, host = run_action(ActionModule, rras_host(ikev2={"EnableServerFragmentation": ("REG_DWORD", 0)}), {"restart": True})
-    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY),
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK,
                            ("win_regedit", IKEV2_KEY), ("win_service", "RemoteAccess")]
-    assert host.calls[-1][1] == {"name": "RemoteAccess", "state": "restarted"}
+    assert host.calls[-1][1] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
     assert result["restarted"] is True and result["restart_required"] is False
     assert "warnings" not in result
 
@@ -66,7 +69,7 @@ def test_steady_state_is_one_read_without_build_check(run_action, state: str) ->
 
 def test_disabled_writes_explicit_zero_without_reading_the_build(run_action) -> None:
     result, host = run_action(ActionModule, rras_host(build="9600", ikev2={"enableserverfragmentation": ("REG_DWORD", 1)}), {"state": "disabled"})
-    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_regedit", IKEV2_KEY)]
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), *ROLE_CHECK, ("win_regedit", IKEV2_KEY)]
     assert host.keys[IKEV2_KEY] == {"enableserverfragmentation": ("REG_DWORD", 0)}
     assert result["changed"] is True and "os_build" not in result
     assert result["after"] == {"server_fragmentation": False, "enable_server_fragmentation": 0}
@@ -104,11 +107,27 @@ def test_disputed_build_proceeds_with_warning(run_action) -> None:
 
 def test_check_mode_reads_and_writes_nothing(run_action) -> None:
     result, host = run_action(ActionModule, rras_host(ikev2={}), {"restart": True}, check_mode=True, diff=True)
-    assert host.modules() == ["win_reg_stat", "win_reg_stat"]
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK]
     assert host.keys[IKEV2_KEY] == {}
     assert result["changed"] is True and result["restarted"] is False
     assert result["diff"] == {"before": {"server_fragmentation": False, "enable_server_fragmentation": None},
                               "after": {"server_fragmentation": True, "enable_server_fragmentation": 1}}
+
+
+@pytest.mark.parametrize(("role_installed", "message"), [
+    (False, "the Remote Access role is not installed; nothing was written"),
+    (True, "RRAS is installed but not configured (RemoteAccess is disabled): configure it first (Install-RemoteAccess -VpnType Vpn); "
+           "nothing was written"),
+])
+def test_a_plain_windows_server_has_the_keys_but_gets_no_write(run_action, role_installed: bool, message: str) -> None:
+    """Windows Server 2022 without the role (or with it, not configured): the Ikev2 key exists, the service is disabled."""
+    host = rras_host(build="20348", ikev2={})
+    host.role_installed, host.start_mode = role_installed, "disabled"
+    result, host = run_action(ActionModule, host, {"restart": True})
+    assert result["failed"] is True and result["msg"] == message and result["changed"] is False and result["os_build"] == 20348
+    assert host.keys[IKEV2_KEY] == {} and "win_regedit" not in host.modules() and host.modules().count("win_service") == 1
+    result, host = run_action(ActionModule, host, {"state": "disabled"})
+    assert not result.get("failed") and result["changed"] is False, "nothing to write: no role check needed"
 
 
 def test_check_mode_still_refuses_an_old_build(run_action) -> None:
@@ -122,7 +141,7 @@ def test_failed_write_names_it_and_does_not_restart(run_action) -> None:
     result, host = run_action(ActionModule, host, {"restart": True})
     assert result["failed"] is True and "Access is denied" in result["msg"] and "not restarted" in result["msg"]
     assert result["changed"] is False and result["not_applied"] == ["set EnableServerFragmentation (dword) = 1"]
-    assert "win_service" not in host.modules()
+    assert host.modules().count("win_service") == 1, "the role check's read, no restart"
     host.fail_write = None
     result, host = run_action(ActionModule, host, {"restart": True})
     assert result["changed"] is True and result["restarted"] is True

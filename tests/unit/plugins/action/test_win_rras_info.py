@@ -36,40 +36,68 @@ def reads(host: FakeHost) -> list[str]:
     return [f"{name.rsplit('.', 1)[-1]}:{args.get('path', args.get('name', args.get('store_name')))}" for name, args in host.calls]
 
 
+SSTP_APP_ID_LE = bytes.fromhex("805919ba49cd8b459e23c84ee0adcd75")
+IIS_APP_ID_LE = bytes.fromhex("81e1c34d4be1214ab02259fc669b0914")
+BINDING_V4 = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443"
+BINDING_V6 = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\[::]:443"
+READS = ["win_reg_stat:" + SSTP_KEY, "win_reg_stat:" + BINDING_V4, "win_reg_stat:" + BINDING_V6, "win_service:RemoteAccess",
+         "win_feature_info:RemoteAccess", "win_reg_stat:" + IKEV2_KEY, "win_reg_stat:" + CURRENT_VERSION_KEY]
+
+
 @pytest.mark.parametrize("check_mode", [False, True])
-def test_four_read_only_calls_on_an_rras_server(run_action, check_mode: bool) -> None:
+def test_read_only_calls_on_an_rras_server(run_action, check_mode: bool) -> None:
     host = https_host()
+    host.keys[BINDING_V4] = {"SslCertHash": ("REG_BINARY", bytes.fromhex(VPN_SHA1)), "AppId": ("REG_BINARY", SSTP_APP_ID_LE),
+                             "SslCertStoreName": ("REG_SZ", "MY")}
     keys_before = {path: dict(values) for path, values in host.keys.items()}
     result, host = run_action(ActionModule, host, {}, check_mode=check_mode)
     assert not result.get("failed"), result
-    assert reads(host) == ["win_service:RemoteAccess", f"win_reg_stat:{IKEV2_KEY}", f"win_reg_stat:{SSTP_KEY}", f"win_reg_stat:{CURRENT_VERSION_KEY}"]
-    assert host.calls[0][1] == {"name": "RemoteAccess"}
+    assert reads(host) == READS
+    assert host.calls[3][1] == {"name": "RemoteAccess"} and host.calls[4][1] == {"name": "RemoteAccess"}
     assert host.keys == keys_before
-    assert result["changed"] is False and result["rras_installed"] is True
+    assert result["changed"] is False and result["rras_installed"] is True and result["rras_configured"] is True
     assert result["sstp"]["certificate_sha256"] == VPN_SHA256 and result["sstp"]["certificate_sha1"] == VPN_SHA1
     assert result["ikev2"]["server_fragmentation"] is True and result["os"]["build"] == 17763
     assert result["remote_access_service"] == {"exists": True, "state": "running", "start_mode": "auto"}
+    assert result["http_sys_bindings"] == [{"address": "0.0.0.0:443", "app_id": "{BA195980-CD49-458B-9E23-C84EE0ADCD75}", "owner": "SSTP",
+                                            "certificate_sha1": VPN_SHA1, "certificate_store": "MY", "sstp_owned": True}]
     assert "certificate_store" not in result
 
 
-def test_missing_ikev2_key_costs_one_parameters_read(run_action) -> None:
-    result, host = run_action(ActionModule, https_host(ikev2=False), {})
-    assert reads(host)[2] == f"win_reg_stat:{REMOTE_ACCESS_PARAMETERS_KEY}" and len(host.calls) == 5
-    assert result["rras_installed"] is True and result["ikev2"]["server_fragmentation"] is False
+def test_bindings_of_the_configured_listener_port_are_read(run_action) -> None:
+    host = https_host()
+    host.keys[SSTP_KEY]["ListenerPort"] = ("REG_DWORD", 8443)
+    host.keys[BINDING_V4.replace(":443", ":8443")] = {"SslCertHash": ("REG_BINARY", bytes(20)), "AppId": ("REG_BINARY", IIS_APP_ID_LE)}
+    result, host = run_action(ActionModule, host, {})
+    assert reads(host)[1:3] == ["win_reg_stat:" + BINDING_V4.replace(":443", ":8443"), "win_reg_stat:" + BINDING_V6.replace(":443", ":8443")]
+    assert [(binding["address"], binding["owner"], binding["sstp_owned"]) for binding in result["http_sys_bindings"]] == [
+        ("0.0.0.0:8443", "IIS", False)]
+
+
+@pytest.mark.parametrize(("role_installed", "start_mode", "installed", "configured"), [
+    (False, "disabled", False, False), (True, "disabled", True, False), (True, "auto", True, True)])
+def test_role_and_configuration_do_not_come_from_the_keys(run_action, role_installed: bool, start_mode: str, installed: bool,
+                                                          configured: bool) -> None:
+    """Windows Server 2022 without the role has the keys and a disabled service: only the feature and the start mode tell."""
+    host = https_host()
+    host.role_installed, host.start_mode = role_installed, start_mode
+    result, host = run_action(ActionModule, host, {})
+    assert result["rras_installed"] is installed and result["rras_configured"] is configured
+    assert (result["ikev2"] is not None) is installed
 
 
 def test_host_without_rras_is_reported_not_failed(run_action) -> None:
-    host = FakeHost(keys=dict(OS), service_exists=False)
+    host = FakeHost(keys=dict(OS), service_exists=False, role_installed=False)
     result, host = run_action(ActionModule, host, {"certificate_store_check": True})
     assert not result.get("failed") and result["changed"] is False
     assert result["rras_installed"] is False and result["sstp"] is None and result["ikev2"] is None
     assert result["certificate_store"] is None and result["os"]["product_name"] == "Windows Server 2019 Standard"
-    assert "win_certificate_info" not in host.modules() and len(host.calls) == 4
+    assert "win_certificate_info" not in host.modules() and len(host.calls) == 5 and result["http_sys_bindings"] == []
 
 
 def test_store_check_adds_one_store_read(run_action) -> None:
     result, host = run_action(ActionModule, https_host(), {"certificate_store_check": True})
-    assert reads(host)[-1] == "win_certificate_info:My" and len(host.calls) == 5
+    assert reads(host)[-1] == "win_certificate_info:My" and len(host.calls) == len(READS) + 1
     assert host.calls[-1][1] == {"store_name": "My", "store_location": "LocalMachine"}
     store = result["certificate_store"]
     assert store["found"] is True and store["problems"] == [] and store["certificate"]["thumbprint"] == VPN_SHA1

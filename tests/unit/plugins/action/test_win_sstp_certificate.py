@@ -18,6 +18,10 @@ from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import Fa
 GOOD = certgen.make_leaf(None, dns_names=("vpn.example.com",))
 GOOD_SHA1 = certgen.openssl_fingerprint(GOOD.cert, "sha1")
 GOOD_SHA256 = certgen.openssl_fingerprint(GOOD.cert, "sha256")
+BINDINGS = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\"
+PRE_WRITE = ["win_service", "win_feature_info", "win_reg_stat", "win_reg_stat"]
+"""Before the first HTTPS write: the role check, then the http.sys bindings of the SSTP port (IPv4, IPv6)."""
+IIS_APP_ID = "{4DC3E181-E14B-4A21-B022-59FC669B0914}"
 
 
 def host_with(*issued: certgen.Issued, has_private_key: bool = True, key: dict | None = None) -> FakeHost:
@@ -29,9 +33,10 @@ def host_with(*issued: certgen.Issued, has_private_key: bool = True, key: dict |
 def test_binds_certificate_by_thumbprint(run_action) -> None:
     result, host = run_action(ActionModule, host_with(GOOD), {"thumbprint": GOOD_SHA1.lower(), "fqdn": "vpn.example.com"}, diff=True)
     assert not result.get("failed"), result
-    assert host.modules() == ["win_reg_stat", "win_certificate_info", "win_regedit", "win_regedit", "win_regedit"]
+    assert host.modules() == ["win_reg_stat", "win_certificate_info", *PRE_WRITE, "win_regedit", "win_regedit", "win_regedit"]
     assert host.calls[1][1] == {"thumbprint": GOOD_SHA1, "store_name": "My", "store_location": "LocalMachine"}
-    assert [args["name"] for name, args in host.calls[2:]] == ["SHA256CertificateHash", "SHA1CertificateHash", "UseHttps"]
+    assert [args["path"] for name, args in host.calls[4:6]] == [BINDINGS + "0.0.0.0:443", BINDINGS + "[::]:443"]
+    assert [args["name"] for name, args in host.calls[6:]] == ["SHA256CertificateHash", "SHA1CertificateHash", "UseHttps"]
     key = host.keys[PARAMETERS_KEY]
     assert key["SHA256CertificateHash"] == ("REG_BINARY", bytes.fromhex(GOOD_SHA256))
     assert key["SHA1CertificateHash"] == ("REG_BINARY", bytes.fromhex(GOOD_SHA1))
@@ -55,14 +60,55 @@ def test_fresh_rras_gets_the_pin(run_action) -> None:
     host = host_with(GOOD, key={"SHA256CertificateHash": ("REG_BINARY", bytes.fromhex(GOOD_SHA256)),
                                 "SHA1CertificateHash": ("REG_BINARY", bytes.fromhex(GOOD_SHA1))})
     result, host = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1, "restart": True})
-    assert [args["name"] for name, args in host.calls[2:-1]] == ["isHashConfiguredByAdmin", "UseHttps"]
+    assert [args["name"] for name, args in host.calls[6:-1]] == ["isHashConfiguredByAdmin", "UseHttps"]
     assert host.modules()[-1] == "win_service" and result["restarted"] is True
 
 
 def test_check_mode_validates_but_writes_nothing(run_action) -> None:
     result, host = run_action(ActionModule, host_with(GOOD), {"thumbprint": GOOD_SHA1}, check_mode=True)
-    assert host.modules() == ["win_reg_stat", "win_certificate_info"]
+    assert host.modules() == ["win_reg_stat", "win_certificate_info", *PRE_WRITE]
     assert result["changed"] is True and result["after"]["certificate_sha1"] == GOOD_SHA1
+
+
+@pytest.mark.parametrize("app_id", [bytes.fromhex("81e1c34d4be1214ab02259fc669b0914"), bytes.fromhex("4dc3e181e14b4a21b02259fc669b0914")])
+@pytest.mark.parametrize("address", ["0.0.0.0:443", "[::]:443"])
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_port_bound_to_another_application_fails_naming_it_and_writes_nothing(run_action, app_id: bytes, address: str,
+                                                                                 check_mode: bool) -> None:
+    """IIS on 0.0.0.0:443 or [::]:443 (AppId in either byte order): RemoteAccess would give up at start (Event 32)."""
+    host = host_with(GOOD)
+    host.keys[BINDINGS + address] = {"SslCertHash": ("REG_BINARY", bytes(range(20))), "AppId": ("REG_BINARY", app_id),
+                                     "SslCertStoreName": ("REG_SZ", "MY")}
+    before = dict(host.keys[PARAMETERS_KEY])
+    result, host = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1, "restart": True}, check_mode=check_mode)
+    assert result["failed"] is True and result["changed"] is False
+    message = result["msg"]
+    assert f"http.sys binds {address} to another application: app id {IIS_APP_ID} (IIS)" in message
+    assert f"certificate SHA-1 {bytes(range(20)).hex().upper()}" in message and "Event 32" in message
+    assert f"`netsh http delete sslcert ipport={address}`" in message and "nothing was written" in message
+    assert result["http_sys_binding"]["sstp_owned"] is False and result["certificate_sha1"] == GOOD_SHA1
+    assert "win_regedit" not in host.modules() and host.keys[PARAMETERS_KEY] == before
+
+
+def test_a_binding_sstp_owns_is_no_obstacle_and_offload_reads_no_binding(run_action) -> None:
+    host = host_with(GOOD)
+    host.keys[BINDINGS + "0.0.0.0:443"] = {"SslCertHash": ("REG_BINARY", bytes(20)),
+                                           "AppId": ("REG_BINARY", bytes.fromhex("805919ba49cd8b459e23c84ee0adcd75"))}
+    result, host = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1})
+    assert not result.get("failed") and result["changed"] is True
+    host.keys[BINDINGS + "0.0.0.0:443"]["AppId"] = ("REG_BINARY", bytes.fromhex("81e1c34d4be1214ab02259fc669b0914"))
+    host.keys[PARAMETERS_KEY]["UseHttps"] = ("REG_DWORD", 1)
+    host.calls.clear()
+    result, host = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1, "use_http": True})
+    assert not result.get("failed") and result["changed"] is True
+    assert host.modules() == ["win_reg_stat", "win_certificate_info", "win_service", "win_feature_info", "win_regedit"]
+
+
+def test_the_configured_listener_port_is_checked(run_action) -> None:
+    host = host_with(GOOD)
+    host.keys[PARAMETERS_KEY]["ListenerPort"] = ("REG_DWORD", 8443)
+    result, host = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1})
+    assert [args["path"] for name, args in host.calls[4:6]] == [BINDINGS + "0.0.0.0:8443", BINDINGS + "[::]:8443"]
 
 
 def _expired() -> certgen.Issued:

@@ -18,6 +18,8 @@ HASH = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"
 PASTED = "9f 86 d0 81 88 4c 7d 65 9a 2f ea a0 c5 5a d0 15 a3 bf 4f 1b 2b 0b 82 2c d1 5d 6c 15 b0 f0 0a 08"
 OLD256 = bytes(range(32))
 OLD1 = bytes(range(20))
+ROLE_CHECK = ["win_service", "win_feature_info"]
+"""The reads that confirm the Remote Access role before the first write (never in the steady state)."""
 
 
 def https_host() -> FakeHost:
@@ -34,8 +36,8 @@ def https_host() -> FakeHost:
 def test_present_converges_in_planned_order(run_action) -> None:
     result, host = run_action(ActionModule, https_host(), {"certificate_hash": PASTED})
     assert not result.get("failed"), result
-    assert host.modules() == ["win_reg_stat", "win_regedit", "win_regedit", "win_regedit"]
-    assert [(args["name"], args["state"]) for name, args in host.calls[1:]] == [
+    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit"]
+    assert [(args["name"], args["state"]) for name, args in host.calls[3:]] == [
         ("SHA256CertificateHash", "present"), ("UseHttps", "present"), ("SHA1CertificateHash", "absent")]
     key = host.keys[PARAMETERS_KEY]
     assert key["SHA256CertificateHash"] == ("REG_BINARY", bytes.fromhex(HASH))
@@ -55,7 +57,7 @@ def test_a_task_that_notifies_a_handler_gets_no_restart_warning(run_action) -> N
     """The roles notify the shared restart handler; the need is still returned, only the warning goes."""
     result, host = run_action(ActionModule, https_host(), {"certificate_hash": PASTED}, notify=["aovpn.rras : restart RemoteAccess"])
     assert result["changed"] is True and result["restart_required"] is True and result["restarted"] is False
-    assert "warnings" not in result and "win_service" not in host.modules()
+    assert "warnings" not in result and host.modules().count("win_service") == 1, "the role check's read, no restart"
 
 
 def test_second_run_is_one_read_and_no_change(run_action) -> None:
@@ -71,7 +73,7 @@ def test_check_mode_plans_without_writing(run_action) -> None:
     host = https_host()
     before = dict(host.keys[PARAMETERS_KEY])
     result, host = run_action(ActionModule, host, {"certificate_hash": HASH, "restart": True}, check_mode=True, diff=True)
-    assert host.modules() == ["win_reg_stat"]
+    assert host.modules() == ["win_reg_stat", *ROLE_CHECK]
     assert host.keys[PARAMETERS_KEY] == before
     assert result["changed"] is True and result["restarted"] is False
     assert result["after"]["certificate_sha256"] == HASH and result["after"]["use_https"] is False
@@ -87,8 +89,8 @@ def test_diff_shows_hex_hashes(run_action) -> None:
 
 def test_restart_after_all_writes(run_action) -> None:
     result, host = run_action(ActionModule, https_host(), {"certificate_hash": HASH, "restart": True})
-    assert host.modules()[-1] == "win_service" and host.modules().count("win_service") == 1
-    assert host.calls[-1][1] == {"name": "RemoteAccess", "state": "restarted"}
+    assert host.modules()[-1] == "win_service" and host.modules().count("win_service") == 2, "the role check's read, then the restart"
+    assert host.calls[-1][1] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
     assert result["restarted"] is True and result["restart_required"] is False and "warnings" not in result
 
 
@@ -96,8 +98,7 @@ def test_failed_write_stops_without_restart_and_rerun_converges(run_action) -> N
     host = FakeHost(keys={PARAMETERS_KEY: {}}, fail_write="UseHttps")
     result, host = run_action(ActionModule, host, {"certificate_hash": HASH, "restart": True})
     assert result["failed"] is True
-    assert "win_service" not in host.modules()
-    assert host.modules() == ["win_reg_stat", "win_regedit", "win_regedit", "win_regedit"]
+    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit"], "no restart"
     assert result["msg"].startswith("Failed to set UseHttps (dword) = 0 in ")
     assert "Access is denied" in result["msg"]
     assert f"Applied before the failure: set SHA256CertificateHash (binary) = {HASH}; set isHashConfiguredByAdmin (dword) = 1." in result["msg"]
@@ -108,7 +109,7 @@ def test_failed_write_stops_without_restart_and_rerun_converges(run_action) -> N
     host.fail_write = None
     host.calls.clear()
     result, host = run_action(ActionModule, host, {"certificate_hash": HASH, "restart": True})
-    assert host.modules() == ["win_reg_stat", "win_regedit", "win_service"]
+    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_service"]
     assert result["changed"] is True and result["restarted"] is True
 
 
@@ -152,13 +153,63 @@ def test_absent_converges_and_is_idempotent(run_action) -> None:
         "UseHttps": ("REG_DWORD", 0), "SHA256CertificateHash": ("REG_BINARY", OLD256),
         "ishashconfiguredbyadmin": ("REG_DWORD", 1), "ListenerPort": ("REG_DWORD", 0)}})
     result, host = run_action(ActionModule, host, {"state": "absent"})
-    assert [(args["name"], args["state"]) for name, args in host.calls[1:]] == [
+    assert [(args["name"], args["state"]) for name, args in host.calls[3:]] == [
         ("isHashConfiguredByAdmin", "absent"), ("UseHttps", "present"), ("SHA256CertificateHash", "absent")]
     assert host.keys[PARAMETERS_KEY] == {"UseHttps": ("REG_DWORD", 1), "ListenerPort": ("REG_DWORD", 0)}
     assert result["changed"] is True and result["after"]["mode"] == "https"
     host.calls.clear()
     result, host = run_action(ActionModule, host, {"state": "absent"})
     assert result["changed"] is False and host.modules() == ["win_reg_stat"]
+
+
+def test_absent_leaves_the_hashes_the_service_wrote_at_start(run_action) -> None:
+    """After absent and a restart the service wrote both hashes with the flag 0: absent again is one read, no change, no restart."""
+    key = {"UseHttps": ("REG_DWORD", 1), "SHA256CertificateHash": ("REG_BINARY", OLD256),
+           "SHA1CertificateHash": ("REG_BINARY", OLD1), "isHashConfiguredByAdmin": ("REG_DWORD", 0)}
+    host = FakeHost(keys={PARAMETERS_KEY: dict(key)})
+    result, host = run_action(ActionModule, host, {"state": "absent", "restart": True})
+    assert host.modules() == ["win_reg_stat"] and host.keys[PARAMETERS_KEY] == key
+    assert result["changed"] is False and result["restarted"] is False and result["before"] == result["after"]
+
+
+def test_absent_in_offload_with_the_services_hashes_only_switches_to_https(run_action) -> None:
+    key = {"UseHttps": ("REG_DWORD", 0), "SHA256CertificateHash": ("REG_BINARY", OLD256), "isHashConfiguredByAdmin": ("REG_DWORD", 0)}
+    result, host = run_action(ActionModule, FakeHost(keys={PARAMETERS_KEY: dict(key)}), {"state": "absent"})
+    assert [(args["name"], args["state"]) for name, args in host.calls[3:]] == [("UseHttps", "present")]
+    assert host.keys[PARAMETERS_KEY] == {**key, "UseHttps": ("REG_DWORD", 1)} and result["changed"] is True
+
+
+@pytest.mark.parametrize(("host", "message"), [
+    (FakeHost(role_installed=False, start_mode="disabled"), "the Remote Access role is not installed"),
+    (FakeHost(role_installed=False, start_mode="auto"), "the Remote Access role is not installed"),
+    (FakeHost(start_mode="disabled"), "RRAS is installed but not configured (RemoteAccess is disabled): configure it first "
+     "(Install-RemoteAccess -VpnType Vpn)"),
+])
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_no_write_without_a_configured_remote_access_role(run_action, host: FakeHost, message: str, check_mode: bool) -> None:
+    """The keys exist on every Windows Server: the role and the service decide, before the first write."""
+    host.keys = {PARAMETERS_KEY: {"UseHttps": ("REG_DWORD", 1)}}
+    host.calls.clear()
+    result, host = run_action(ActionModule, host, {"certificate_hash": HASH, "restart": True}, check_mode=check_mode)
+    assert result["failed"] is True and result["msg"] == message + "; nothing was written" and result["changed"] is False
+    assert host.modules() == ["win_reg_stat", *ROLE_CHECK] and host.keys[PARAMETERS_KEY] == {"UseHttps": ("REG_DWORD", 1)}
+    assert result["certificate_sha256"] == HASH
+
+
+def test_a_host_already_converged_needs_no_role_check(run_action) -> None:
+    host = FakeHost(start_mode="disabled", keys={PARAMETERS_KEY: {"UseHttps": ("REG_DWORD", 1)}})
+    result, host = run_action(ActionModule, host, {"state": "absent"})
+    assert not result.get("failed") and result["changed"] is False and host.modules() == ["win_reg_stat"]
+
+
+def test_hash_only_offload_with_sha1_binding_on_warns(run_action) -> None:
+    host = https_host()
+    host.keys[PARAMETERS_KEY]["SHA1Enabled"] = ("REG_DWORD", 1)
+    result, host = run_action(ActionModule, host, {"certificate_hash": HASH, "restart": True})
+    assert result["changed"] is True and any("SHA1Enabled is on" in warning and "Event 19" in warning for warning in result["warnings"])
+    leaf = certgen.make_leaf(None)
+    result, host = run_action(ActionModule, host, {"certificate": certgen.cert_pem(leaf.cert).decode(), "restart": True})
+    assert result["changed"] is True and "warnings" not in result
 
 
 @pytest.mark.parametrize(("args", "message"), [

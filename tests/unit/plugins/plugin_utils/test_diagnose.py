@@ -143,6 +143,9 @@ def test_probe_error_unreadable_host_and_no_rras() -> None:
     assert (unreachable["verdict"], unreachable["failed"]) == ("server state unreadable", True)
     absent = host_verdict("vpn1", {"rras_installed": False, "remote_access_service": {"exists": False}}, REAL, endpoint=ENDPOINT)
     assert (absent["verdict"], absent["status"], absent["failed"]) == ("RRAS not installed", "info", False)
+    unconfigured = host_verdict("vpn1", dict(info(state="stopped"), rras_configured=False), REAL, endpoint=ENDPOINT)
+    assert (unconfigured["verdict"], unconfigured["status"], unconfigured["failed"]) == ("RRAS not configured", "info", False)
+    assert "Install-RemoteAccess -VpnType Vpn" in unconfigured["findings"][0]["fix"] and len(unconfigured["findings"]) == 1
 
 
 def test_issuer_matching() -> None:
@@ -174,3 +177,30 @@ def test_reports() -> None:
     assert details[0] == "vpn1: OK (ok)" and details[2].startswith("  [fail] clients will disconnect")
     with pytest.raises(AnsibleFilterError, match="format must be one of"):
         sstp_report(verdicts, format="html")
+
+
+IIS_BINDING = {"address": "0.0.0.0:443", "app_id": "{4DC3E181-E14B-4A21-B022-59FC669B0914}", "owner": "IIS",
+               "certificate_sha1": "AB" * 20, "certificate_store": "MY", "sstp_owned": False}
+
+
+def test_a_foreign_http_sys_binding_fails_in_https_mode_only() -> None:
+    https = dict(info("https"), http_sys_bindings=[IIS_BINDING])
+    verdict = host_verdict("vpn1", https, REAL, endpoint=ENDPOINT)
+    assert codes(verdict)["foreign_http_sys_binding"] == "fail" and verdict["failed"] is True
+    finding = next(f for f in verdict["findings"] if f["code"] == "foreign_http_sys_binding")
+    assert "Event 32" in finding["title"] and "{4DC3E181-E14B-4A21-B022-59FC669B0914} (IIS)" in finding["detail"]
+    assert "AB" * 20 in finding["detail"] and "netsh http delete sslcert ipport=0.0.0.0:443" in finding["fix"]
+    owned = dict(info("https"), http_sys_bindings=[dict(IIS_BINDING, sstp_owned=True, owner="SSTP")])
+    assert "foreign_http_sys_binding" not in codes(host_verdict("vpn1", owned, REAL, endpoint=ENDPOINT))
+    offload = dict(info(), http_sys_bindings=[IIS_BINDING])
+    assert "foreign_http_sys_binding" not in codes(host_verdict("vpn1", offload, REAL, endpoint=ENDPOINT))
+
+
+def test_sha1_hash_matters_only_with_sha1_binding_on() -> None:
+    sha1_on = info()
+    sha1_on["sstp"] = dict(sha1_on["sstp"], sha1_enabled=True, certificate_sha1=None)
+    verdict = host_verdict("vpn1", sha1_on, REAL, endpoint=ENDPOINT)
+    assert codes(verdict) == {"sha1_hash_missing": "warn"} and "Event 19" in verdict["verdict"]
+    sha1_off = info()
+    sha1_off["sstp"] = dict(sha1_off["sstp"], sha1_enabled=False, certificate_sha1=None)
+    assert codes(host_verdict("vpn1", sha1_off, REAL, endpoint=ENDPOINT)) == {}

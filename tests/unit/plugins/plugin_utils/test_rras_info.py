@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import uuid
 
 import pytest
 
@@ -18,9 +19,22 @@ VPN = certgen.make_leaf(None, dns_names=("vpn.example.com",))
 VPN_SHA256 = certgen.openssl_fingerprint(VPN.cert, "sha256")
 VPN_SHA1 = certgen.openssl_fingerprint(VPN.cert, "sha1")
 OTHER = certgen.make_leaf(None, common_name="other.example.com", slot=5)
+OTHER_SHA1 = certgen.openssl_fingerprint(OTHER.cert, "sha1")
 EXPIRED = certgen.make_leaf(None, slot=6, not_before=certgen.NOW - datetime.timedelta(days=60),
                             not_after=certgen.NOW - datetime.timedelta(days=1))
 RUNNING = {"changed": False, "exists": True, "name": "RemoteAccess", "state": "running", "start_mode": "auto"}
+DISABLED = {"changed": False, "exists": True, "name": "RemoteAccess", "state": "stopped", "start_mode": "disabled"}
+
+
+def features(installed: bool) -> dict:
+    """ansible.windows.win_feature_info for name=RemoteAccess."""
+    return {"changed": False, "exists": True, "features": [
+        {"name": "RemoteAccess", "installed": installed, "install_state": "Installed" if installed else "Available", "feature_type": "Role"}]}
+
+
+ROLE = features(True)
+SSTP_APP_ID_LE = bytes.fromhex("805919ba49cd8b459e23c84ee0adcd75")
+IIS_APP_ID_LE = bytes.fromhex("81e1c34d4be1214ab02259fc669b0914")
 
 
 def key(**values: tuple[str, object]) -> RegistryProperties:
@@ -40,10 +54,15 @@ HTTPS_PINNED = key(UseHttps=("dword", 1), SHA256CertificateHash=("binary", bytes
 
 
 def test_full_view_of_an_https_server() -> None:
-    info = rras_info(service=RUNNING, remote_access_parameters=True, sstp_parameters=HTTPS_PINNED,
-                     ikev2_parameters=key(EnableServerFragmentation=("dword", 1)), current_version=WS2022)
+    sstp_binding = key(SslCertHash=("binary", bytes.fromhex(VPN_SHA1)), AppId=("binary", SSTP_APP_ID_LE), SslCertStoreName=("string", "MY"))
+    info = rras_info(service=RUNNING, features=ROLE, sstp_parameters=HTTPS_PINNED,
+                     ikev2_parameters=key(EnableServerFragmentation=("dword", 1)), current_version=WS2022,
+                     http_sys_bindings=[("0.0.0.0:443", sstp_binding), ("[::]:443", None)])
     assert info == {
         "rras_installed": True,
+        "rras_configured": True,
+        "http_sys_bindings": [{"address": "0.0.0.0:443", "app_id": "{BA195980-CD49-458B-9E23-C84EE0ADCD75}", "owner": "SSTP",
+                               "certificate_sha1": VPN_SHA1, "certificate_store": "MY", "sstp_owned": True}],
         "remote_access_service": {"exists": True, "state": "running", "start_mode": "auto"},
         "sstp": {"mode": "https", "use_https": True, "listener_port": 443, "certificate_sha256": VPN_SHA256,
                  "certificate_sha1": VPN_SHA1, "hash_configured_by_admin": True, "sha256_enabled": True, "sha1_enabled": False},
@@ -55,18 +74,35 @@ def test_full_view_of_an_https_server() -> None:
 def test_offload_server_with_missing_ikev2_key_on_2016() -> None:
     offload = key(UseHttps=("dword", 0), SHA256CertificateHash=("binary", bytes.fromhex(VPN_SHA256)), IsHashConfiguredByAdmin=("dword", 1))
     ws2016 = key(ProductName=("string", "Windows Server 2016 Standard"), CurrentBuildNumber=("string", "14393"), ReleaseId=("string", "1607"))
-    info = rras_info(service=RUNNING, remote_access_parameters=True, sstp_parameters=offload, ikev2_parameters=None, current_version=ws2016)
+    info = rras_info(service=RUNNING, features=ROLE, sstp_parameters=offload, ikev2_parameters=None, current_version=ws2016)
     assert info["sstp"]["mode"] == "offload" and info["sstp"]["listener_port"] == 80 and info["sstp"]["certificate_sha1"] is None
     assert info["ikev2"] == {"server_fragmentation": False, "enable_server_fragmentation": None, "build_support": "unsupported"}
     assert info["os"] == {"build": 14393, "update_build_revision": None, "product_name": "Windows Server 2016 Standard", "display_version": "1607"}
 
 
-@pytest.mark.parametrize(("service", "parameters"), [({"changed": False, "exists": False}, False), (RUNNING, False), ({"exists": False}, True)])
-def test_without_rras_nothing_fails_and_nothing_is_invented(service: dict, parameters: bool) -> None:
-    info = rras_info(service=service, remote_access_parameters=parameters, sstp_parameters=None, ikev2_parameters=None, current_version=WS2022)
-    assert info["rras_installed"] is False and info["ikev2"] is None and info["sstp"] is None
-    assert info["os"]["build"] == 20348
+@pytest.mark.parametrize("service", [{"changed": False, "exists": False}, RUNNING, DISABLED])
+def test_without_the_role_nothing_fails_and_nothing_is_invented(service: dict) -> None:
+    """The keys and the service exist on every Windows Server: only the role feature says RRAS is installed."""
+    info = rras_info(service=service, features=features(False), sstp_parameters=None, ikev2_parameters=key(), current_version=WS2022)
+    assert info["rras_installed"] is False and info["rras_configured"] is False and info["ikev2"] is None and info["sstp"] is None
+    assert info["os"]["build"] == 20348 and info["http_sys_bindings"] == []
     assert info["remote_access_service"]["exists"] is service["exists"]
+
+
+@pytest.mark.parametrize(("service", "configured"), [(DISABLED, False), (RUNNING, True), ({**RUNNING, "start_mode": "manual"}, True),
+                                                      ({"exists": False}, False)])
+def test_installed_role_is_configured_when_the_service_is_not_disabled(service: dict, configured: bool) -> None:
+    info = rras_info(service=service, features=ROLE, sstp_parameters=key(), ikev2_parameters=None, current_version=WS2022)
+    assert info["rras_installed"] is True and info["rras_configured"] is configured
+
+
+@pytest.mark.parametrize("app_id", [IIS_APP_ID_LE, uuid.UUID("4dc3e181-e14b-4a21-b022-59fc669b0914").bytes])
+def test_a_foreign_binding_is_reported_in_either_app_id_byte_order(app_id: bytes) -> None:
+    iis = key(SslCertHash=("binary", bytes.fromhex(OTHER_SHA1)), AppId=("binary", app_id))
+    info = rras_info(service=RUNNING, features=ROLE, sstp_parameters=HTTPS_PINNED, ikev2_parameters=None, current_version=WS2022,
+                     http_sys_bindings=[("0.0.0.0:443", iis), ("[::]:443", None)])
+    assert info["http_sys_bindings"] == [{"address": "0.0.0.0:443", "app_id": "{4DC3E181-E14B-4A21-B022-59FC669B0914}", "owner": "IIS",
+                                          "certificate_sha1": OTHER_SHA1, "certificate_store": "MY", "sstp_owned": False}]
 
 
 def test_service_summary_of_a_missing_service_has_no_state() -> None:
@@ -98,10 +134,14 @@ def test_store_check_reports_event_25_when_the_hash_is_not_in_the_store() -> Non
     assert len(check["problems"]) == 1 and "Event 25" in check["problems"][0] and VPN_SHA256 in check["problems"][0]
 
 
-def test_store_check_matches_by_sha256_not_by_the_stored_sha1() -> None:
-    check = certificate_store_check(sstp(certificate_sha1="00" * 20), [store_entry(VPN)])
+@pytest.mark.parametrize("sha1", ["00" * 20, None])
+def test_store_check_matches_by_sha256_and_checks_sha1_only_with_sha1_binding_on(sha1: str | None) -> None:
+    """SHA1CertificateHash is read only with SHA1Enabled on: then a wrong or missing one is Event 19, else it does not matter."""
+    check = certificate_store_check(sstp(certificate_sha1=sha1, sha1_enabled=True), [store_entry(VPN)])
     assert check["found"] is True
     assert len(check["problems"]) == 1 and "Event 19" in check["problems"][0]
+    check = certificate_store_check(sstp(certificate_sha1=sha1, sha1_enabled=False), [store_entry(VPN)])
+    assert check["found"] is True and check["problems"] == []
 
 
 def test_store_check_reports_expiry_and_missing_private_key() -> None:

@@ -11,14 +11,16 @@ import hashlib
 import pytest
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue, plan_writes
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue, RegistryWrite, plan_writes
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     PARAMETERS_KEY,
     binding_certificate_problems,
     certificate_option,
     hash_option,
+    hash_pinned,
     offload_absent_steps,
     pinned_certificate_steps,
+    sha1_hash_warning,
     sstp_settings,
 )
 from ansible_collections.aovpn.rras.tests.unit import certgen
@@ -129,7 +131,7 @@ def test_offload_rewrites_values_of_the_wrong_type() -> None:
 
 
 def test_steps_target_the_sstp_key_and_check_hash_sizes() -> None:
-    assert {step.path for step in pinned_certificate_steps(LB, LOCAL1, True) + offload_absent_steps()} == {PARAMETERS_KEY}
+    assert {step.path for step in pinned_certificate_steps(LB, LOCAL1, True) + offload_absent_steps(HTTPS_PINNED)} == {PARAMETERS_KEY}
     assert PARAMETERS_KEY == "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
     with pytest.raises(ValueError, match="32 bytes"):
         pinned_certificate_steps(LOCAL1, None, use_https=False)
@@ -141,20 +143,55 @@ def test_steps_target_the_sstp_key_and_check_hash_sizes() -> None:
 
 
 def test_offload_off_unpins_then_switches_then_cleans_up() -> None:
-    assert plan(OFFLOADED_OTHER, offload_absent_steps()) == [
+    """The run that removes the flag removes the load balancer's hashes with it, flag first, UseHttps next."""
+    assert plan(OFFLOADED_OTHER, offload_absent_steps(OFFLOADED_OTHER)) == [
         "remove isHashConfiguredByAdmin", "set UseHttps (dword) = 1", "remove SHA256CertificateHash"]
 
 
 def test_offload_off_on_a_pinned_https_server_removes_the_pin() -> None:
-    assert plan(HTTPS_PINNED, offload_absent_steps()) == [
+    assert plan(HTTPS_PINNED, offload_absent_steps(HTTPS_PINNED)) == [
         "remove isHashConfiguredByAdmin", "remove SHA256CertificateHash", "remove SHA1CertificateHash"]
 
 
 def test_offload_off_on_a_fresh_key_only_sets_use_https() -> None:
-    assert plan(EMPTY, offload_absent_steps()) == ["set UseHttps (dword) = 1"]
-    after = EMPTY.with_writes(plan_writes(EMPTY, offload_absent_steps()))
+    assert plan(EMPTY, offload_absent_steps(EMPTY)) == ["set UseHttps (dword) = 1"]
+    after = EMPTY.with_writes(plan_writes(EMPTY, offload_absent_steps(EMPTY)))
     assert sstp_settings(after)["mode"] == "https"
-    assert plan(after, offload_absent_steps()) == []
+    assert plan(after, offload_absent_steps(after)) == []
+
+
+@pytest.mark.parametrize("flag", [("isHashConfiguredByAdmin", "dword", 0), None, ("isHashConfiguredByAdmin", "string", "1")])
+def test_offload_off_leaves_the_services_own_hashes_alone(flag: tuple[str, str, object] | None) -> None:
+    """After a restart in HTTPS mode the service wrote both hashes and the flag 0: they are its own, absent keeps them."""
+    service_state = props(("UseHttps", "dword", 1), ("SHA256CertificateHash", "binary", LOCAL256),
+                          ("SHA1CertificateHash", "binary", LOCAL1), *([flag] if flag else []))
+    assert not hash_pinned(service_state)
+    assert plan(service_state, offload_absent_steps(service_state)) == []
+    offloaded = props(("UseHttps", "dword", 0), ("SHA256CertificateHash", "binary", LOCAL256), *([flag] if flag else []))
+    assert plan(offloaded, offload_absent_steps(offloaded)) == ["set UseHttps (dword) = 1"]
+
+
+def test_offload_off_then_service_start_then_absent_again_is_steady() -> None:
+    """present -> absent (unpins, removes) -> the service writes its hashes with flag 0 -> absent again plans nothing."""
+    after_absent = OFFLOADED_OTHER.with_writes(plan_writes(OFFLOADED_OTHER, offload_absent_steps(OFFLOADED_OTHER)))
+    assert not hash_pinned(after_absent) and sstp_settings(after_absent)["certificate_sha256"] is None
+    after_start = after_absent.with_writes([RegistryWrite.set(PARAMETERS_KEY, "SHA256CertificateHash", "binary", LOCAL256),
+                                            RegistryWrite.set(PARAMETERS_KEY, "SHA1CertificateHash", "binary", LOCAL1),
+                                            RegistryWrite.set(PARAMETERS_KEY, "isHashConfiguredByAdmin", "dword", 0)])
+    assert plan(after_start, offload_absent_steps(after_start)) == []
+
+
+def test_sha1_matters_only_with_sha1_binding_on() -> None:
+    hash_only = props(("UseHttps", "dword", 0), ("SHA256CertificateHash", "binary", LB), ("isHashConfiguredByAdmin", "dword", 1))
+    assert sha1_hash_warning(sstp_settings(hash_only)) is None
+    with_sha1_on = props(*((value.name, value.value_type, value.data) for value in hash_only.values()), ("SHA1Enabled", "dword", 1))
+    warning = sha1_hash_warning(sstp_settings(with_sha1_on))
+    assert warning is not None and "SHA1Enabled" in warning and "Event 19" in warning
+    both = with_sha1_on.with_writes([RegistryWrite.set(PARAMETERS_KEY, "SHA1CertificateHash", "binary", LOCAL1)])
+    assert sha1_hash_warning(sstp_settings(both)) is None
+    https = HTTPS_PINNED.with_writes([RegistryWrite.set(PARAMETERS_KEY, "SHA1Enabled", "dword", 1),
+                                      RegistryWrite.remove(PARAMETERS_KEY, "SHA1CertificateHash")])
+    assert sha1_hash_warning(sstp_settings(https)) is None  # HTTPS: the store check reports it (Event 19)
 
 
 # -- certificate mode ----------------------------------------------------------------------

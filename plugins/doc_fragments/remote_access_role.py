@@ -1,0 +1,23 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """The Remote Access role check every writing aovpn.rras module makes before its first write."""
+
+    DOCUMENTATION = r"""
+options: {}
+notes:
+  - "Before the first write (also in check mode) the module confirms that the Remote Access role is installed (feature
+    C(RemoteAccess) in M(ansible.windows.win_feature_info)) and RRAS configured (the C(RemoteAccess) service is not
+    C(disabled), M(ansible.windows.win_service)). Otherwise it fails with the message
+    C(the Remote Access role is not installed) or the message that RRAS is installed but not configured (RemoteAccess is
+    disabled) and must be configured first with C(Install-RemoteAccess -VpnType Vpn), and writes nothing.
+    The registry keys prove nothing: they exist on every Windows Server, with or without the role."
+  - A host already in the wanted state needs no such check - the steady state stays one read.
+  - That an installed but unconfigured role leaves RemoteAccess C(disabled) is inferred, not verified on a real host.
+  - A restart (O(restart=true)) restarts C(RemoteAccess) without forcing dependent services (nothing is known to depend
+    on it), exactly as the handler of the P(aovpn.rras.remoteaccess_restart#role) role does.
+"""

@@ -1,0 +1,73 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The Remote Access role and the RemoteAccess service: is RRAS there, and how it is restarted (pure: no Ansible imports).
+
+Facts (rras.md, "Platform facts"):
+
+* The RemoteAccess service exists on every Windows Server (start mode ``disabled`` without the role),
+  and the ``SstpSvc\\Parameters`` and ``RemoteAccess\\Parameters\\Ikev2`` keys exist without the role:
+  key presence proves nothing.
+* The role is the ``RemoteAccess`` feature (with ``DirectAccess-VPN`` and ``Routing`` as its role
+  services) in ``ansible.windows.win_feature_info``.
+* Installed but not configured: RemoteAccess stays ``disabled`` (inferred, not verified on a real host);
+  configured (``Install-RemoteAccess -VpnType Vpn``): ``auto``.
+* Nothing is known to depend on RemoteAccess: every restart path uses :data:`RESTART_ARGS`.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+REMOTE_ACCESS_SERVICE = "RemoteAccess"
+ROLE_FEATURE = "RemoteAccess"
+
+RESTART_ARGS: dict[str, t.Any] = {"name": REMOTE_ACCESS_SERVICE, "state": "restarted", "force_dependent_services": False}
+"""The one definition of a RemoteAccess restart (``ansible.windows.win_service`` arguments).
+
+The modules' ``restart=true``, the sstp_certificate role's bind-restart and the aovpn.rras.remoteaccess_restart
+handler all restart with these arguments (a unit test compares the YAML with this). Nothing is known to
+depend on RemoteAccess, so dependent services are never forced.
+"""
+
+NOT_INSTALLED_MSG = "the Remote Access role is not installed"
+NOT_CONFIGURED_MSG = "RRAS is installed but not configured (RemoteAccess is disabled): configure it first (Install-RemoteAccess -VpnType Vpn)"
+
+
+@dataclass(frozen=True)
+class RoleState:
+    """What the service and the feature list say about RRAS on a host."""
+
+    installed: bool
+    configured: bool
+
+    @property
+    def error(self) -> str | None:
+        """Why nothing may be written (``None`` when RRAS is installed and configured)."""
+        if not self.installed:
+            return NOT_INSTALLED_MSG
+        if not self.configured:
+            return NOT_CONFIGURED_MSG
+        return None
+
+
+def service_enabled(service: Mapping[str, t.Any]) -> bool:
+    """Whether the RemoteAccess service exists with a start mode other than ``disabled`` (``win_service`` read)."""
+    return bool(service.get("exists")) and str(service.get("start_mode") or "disabled").lower() != "disabled"
+
+
+def feature_installed(features: Mapping[str, t.Any], name: str = ROLE_FEATURE) -> bool:
+    """Whether ``win_feature_info`` lists feature ``name`` as installed (names compare case-insensitively)."""
+    for feature in features.get("features") or []:
+        if str(feature.get("name", "")).lower() == name.lower():
+            installed = feature.get("installed")
+            return bool(installed) if installed is not None else str(feature.get("install_state", "")).lower() == "installed"
+    return False
+
+
+def role_state(service: Mapping[str, t.Any], features: Mapping[str, t.Any]) -> RoleState:
+    """The role is installed when the ``RemoteAccess`` feature is; configured when, in addition, the service is not disabled."""
+    installed = feature_installed(features)
+    return RoleState(installed=installed, configured=installed and service_enabled(service))
