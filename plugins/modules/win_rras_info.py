@@ -202,6 +202,7 @@ certificate_store:
         not_yet_valid: false
         has_private_key: true
         server_auth: true
+        problems: []
     problems:
       description: What breaks the binding at the next start (empty when nothing is required or all is well).
       type: list
