@@ -303,6 +303,52 @@ def test_renewal_converges_with_one_restart(lab) -> None:
     assert pfx_files(lab, "ws2019-rras") == []
 
 
+def store_sha1s(lab, host: str) -> set[str]:
+    import base64  # pylint: disable=import-outside-toplevel
+    import hashlib  # pylint: disable=import-outside-toplevel
+
+    entries = next((entries for name, entries in lab.state(host)["cert_stores"].items() if name.lower() == "localmachine\\my"), [])
+    return {hashlib.sha1(base64.b64decode(entry["der_b64"])).hexdigest().upper() for entry in entries}  # noqa: S324
+
+
+@pytest.mark.parametrize("remove", [False, True])
+def test_renewal_keeps_or_removes_the_superseded_certificate_after_the_restart(lab, remove: bool) -> None:
+    old, new = lab.pki["certs"]["vpn_server"], lab.pki["certs"]["vpn_server_next"]
+    assert_ok(lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab)))
+    assert old["sha1"] in store_sha1s(lab, "ws2019-rras")
+    lab.clear_journal()
+    extra = pfx_vars(lab, "vpn_server_next", sstp_certificate_remove_superseded=remove)
+    renewed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=extra)
+    assert_ok(renewed)
+    assert bytes(value(lab, "ws2019-rras", SSTP_KEY, "SHA256CertificateHash")) == bytes.fromhex(new["sha256"])
+    sha1s = store_sha1s(lab, "ws2019-rras")
+    assert new["sha1"] in sha1s and (old["sha1"] not in sha1s) is remove
+    journal = lab.journal("ws2019-rras")
+    removals = [e for e in journal if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]
+    if remove:
+        assert [e["args"]["thumbprint"] for e in removals] == [old["sha1"]], "only the superseded certificate"
+        restart_at = restarts(journal)[0]["seq"]
+        assert removals[0]["seq"] > restart_at, "removed only after RemoteAccess restarted with the new certificate"
+    else:
+        assert removals == []
+    lab.clear_journal()
+    again = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=extra)
+    assert_ok(again)
+    assert real_changes(lab.journal("ws2019-rras")) == [], "the bound certificate again changes nothing"
+
+
+def test_remove_superseded_never_removes_a_certificate_an_http_sys_binding_uses(lab) -> None:
+    old = lab.pki["certs"]["vpn_server"]
+    assert_ok(lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab)))
+    # IIS (or a stale binding) holds the old certificate on 0.0.0.0:443.
+    binding = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443"
+    lab.set_reg_value("ws2019-rras", binding, "SslCertHash", "REG_BINARY", list(bytes.fromhex(old["sha1"])))
+    renewed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab, "vpn_server_next", sstp_certificate_remove_superseded=True))
+    assert_ok(renewed)
+    assert old["sha1"] in store_sha1s(lab, "ws2019-rras")
+    assert not [e for e in lab.journal("ws2019-rras") if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]
+
+
 def test_roles_used_directly_with_a_condition_share_one_restart(lab) -> None:
     """How admins include the roles in their own plays: the restart role first, then conditional roles."""
     playbook = f"""
