@@ -188,7 +188,10 @@ certificate_store:
       type: bool
       sample: true
     certificate:
-      description: That certificate; null when none matches.
+      description:
+        - That certificate; null when none matches.
+        - C(problems) lists why it cannot be the SSTP certificate, by the same policy M(aovpn.rras.win_sstp_certificate)
+          applies before binding (valid now, not a CA, Server Authentication, private key).
       type: dict
       sample:
         thumbprint: 9F8E7D6C5B4A39281706F5E4D3C2B1A098765432
