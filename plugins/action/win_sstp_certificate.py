@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, format_thumbprint, thumbprint
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, format_thumbprint, sstp_certificate_problems, thumbprint
 from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import binding_addresses, binding_key, binding_summary, foreign_binding_error
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError, module_error
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     NOT_INSTALLED_MSG,
     PARAMETERS_KEY,
-    binding_certificate_problems,
     certificate_option,
     hash_option,
     pinned_certificate_steps,
@@ -48,7 +47,7 @@ class ActionModule(RrasActionBase):
         if current is None:
             raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
         cert, has_private_key = self._find_certificate(str(sha1_hex), task_vars)
-        problems = binding_certificate_problems(cert, has_private_key, args["fqdn"])
+        problems = sstp_certificate_problems(cert, args["fqdn"], has_private_key=has_private_key)
         if problems:
             raise RrasActionError(f"The certificate {sha1_hex} in {STORE} cannot be the SSTP certificate: it " + "; it ".join(problems),
                                   changed=False, certificate_sha1=sha1_hex)

@@ -9,8 +9,17 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ansible.errors import AnsibleFilterError
+from ansible.utils.display import Display
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._diagnose import DiagnoseError, details, host_verdict, json_report, markdown_report, summary_table
+from ansible_collections.aovpn.rras.plugins.plugin_utils._diagnose import (
+    EXPIRY_CODES,
+    DiagnoseError,
+    details,
+    host_verdict,
+    json_report,
+    markdown_report,
+    summary_table,
+)
 
 _REPORTS: dict[str, Callable[[Sequence[Mapping[str, Any]]], Any]] = {
     "table": summary_table, "details": details, "markdown": markdown_report, "json": json_report,
@@ -27,12 +36,19 @@ def sstp_verdict(
     expected_sha256: str | None = None,
     warn_days: int = 30,
 ) -> dict[str, Any]:
-    """The verdict of one RRAS host from its ``win_rras_info`` result and what the endpoint presented."""
+    """The verdict of one RRAS host from its ``win_rras_info`` result and what the endpoint presented.
+
+    Certificate expiry findings are also Ansible warnings of the task that computes the verdict (AWX shows them).
+    """
     try:
-        return host_verdict(host, info, served, endpoint=endpoint, server_name=server_name, expected_issuer=expected_issuer,
-                            expected_sha256=expected_sha256, warn_days=int(warn_days))
+        verdict = host_verdict(host, info, served, endpoint=endpoint, server_name=server_name, expected_issuer=expected_issuer,
+                               expected_sha256=expected_sha256, warn_days=int(warn_days))
     except DiagnoseError as error:
         raise AnsibleFilterError(str(error)) from None
+    for finding in verdict["findings"]:
+        if finding["code"].endswith(EXPIRY_CODES):
+            Display().warning(f"{host}: {finding['title']}: {finding['detail']}")
+    return verdict
 
 
 def sstp_report(verdicts: Sequence[Mapping[str, Any]], format: str = "table") -> Any:  # pylint: disable=redefined-builtin

@@ -52,6 +52,20 @@ options:
       - A missing or non-HTTP answer is reported there too, not raised, so the certificate is still returned.
     type: bool
     default: false
+  ca_path:
+    description:
+      - Also verify what the endpoint presents, in a second handshake as a strict client, and report the outcome in
+        RV(_raw[].verified) and RV(_raw[].verify_error) (the certificate is returned either way).
+      - A PEM file of the CA certificates to trust, or V(system) for the controller's trust store. The name verified is
+        O(server_name), else the host of the term.
+    type: str
+  on_error:
+    description:
+      - V(fail) fails the lookup when no certificate comes back (unresolvable name, refused, timeout, not TLS).
+      - V(return) returns a dictionary with only the key C(error) (the short reason) for that term instead, so a report can show it as a finding.
+    type: str
+    choices: [fail, return]
+    default: fail
 requirements:
   - cryptography (Python library, on the controller)
 notes:
@@ -206,6 +220,27 @@ _raw:
       type: list
       elements: dict
       returned: when O(chain=true)
+    problems:
+      description:
+        - Why this certificate cannot be the SSTP certificate (the collection's one fitness policy, see
+          P(aovpn.rras.cert_info#lookup)); empty when it can. The name is not part of it (compare RV(_raw[].dns_names)).
+      type: list
+      elements: str
+      sample: ["has expired (valid until 2026-01-01T00:00:00Z)"]
+    verified:
+      description: Whether the chain verified against O(ca_path) for the name.
+      type: bool
+      returned: when O(ca_path) is set
+    verify_error:
+      description: Why it did not verify (V(null) when it did).
+      type: str
+      returned: when O(ca_path) is set
+      sample: "certificate verify failed: unable to get local issuer certificate"
+    error:
+      description: The short reason no certificate came back; the only key then.
+      type: str
+      returned: with O(on_error=return), when the endpoint presented no certificate
+      sample: "no TLS certificate from vpn.example.com:443: connection refused (nothing listens on that port)"
     sstp:
       description: The answer to the SSTP health request.
       type: dict
@@ -234,17 +269,24 @@ _raw:
 """
 
 import datetime
+import ssl
 import typing as t
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CRYPTOGRAPHY_IMPORT_ERROR, certificate_summary, load_certificates
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
+    CRYPTOGRAPHY_IMPORT_ERROR,
+    certificate_summary,
+    load_certificates,
+    sstp_certificate_problems,
+)
 from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import (
     PresentedTls,
     SstpAnswer,
     TlsProbeError,
     fetch_presented,
+    fetch_verified,
     format_endpoint,
     parse_target,
 )
@@ -265,9 +307,10 @@ def _sstp(answer: SstpAnswer, endpoint: str) -> dict[str, t.Any]:
 
 
 def presented_facts(presented: PresentedTls, now: datetime.datetime) -> dict[str, t.Any]:
-    """The lookup's result for one endpoint: the certificate summary plus how it was reached."""
+    """The lookup's result for one endpoint: the certificate summary, its fitness, plus how it was reached."""
     endpoint = format_endpoint(presented.host, presented.port)
     facts = _describe(presented.certificate, f"the certificate presented by {endpoint}", now)
+    facts["problems"] = sstp_certificate_problems(load_certificates(presented.certificate)[0], now=now)
     facts.update(host=presented.host, port=presented.port, server_name=presented.server_name,
                  address=presented.address, tls_version=presented.tls_version)
     if presented.chain is not None:
@@ -295,7 +338,26 @@ class LookupModule(LookupBase):
                 host, port = parse_target(term)
                 presented = fetch_presented(host, port, server_name=self.get_option("server_name"), timeout=timeout,
                                             chain=self.get_option("chain"), sstp_probe=self.get_option("sstp_probe"))
-                results.append(presented_facts(presented, now))
-            except (ValueError, TlsProbeError) as error:  # CertificateError is a ValueError
+                facts = presented_facts(presented, now)
+            except TlsProbeError as error:
+                if self.get_option("on_error") == "return":
+                    results.append({"error": str(error)})
+                    continue
                 raise AnsibleLookupError(str(error)) from error
+            except ValueError as error:  # a bad term; CertificateError is a ValueError
+                raise AnsibleLookupError(str(error)) from error
+            if self.get_option("ca_path"):
+                facts.update(self._verify(host, port, timeout))
+            results.append(facts)
         return results
+
+    def _verify(self, host: str, port: int, timeout: float) -> dict[str, t.Any]:
+        ca_path = self.get_option("ca_path")
+        name = self.get_option("server_name") or host
+        try:
+            fetch_verified(host, port, server_name=name, ca_path=None if ca_path == "system" else ca_path, timeout=timeout)
+        except TlsProbeError as error:
+            return {"verified": False, "verify_error": error.cause}
+        except (OSError, ssl.SSLError) as error:
+            raise AnsibleLookupError(f"ca_path {ca_path}: cannot be loaded as a PEM CA bundle ({getattr(error, 'strerror', None) or error})") from None
+        return {"verified": True, "verify_error": None}

@@ -229,7 +229,10 @@ certificate_store:
       type: bool
       sample: true
     certificate:
-      description: That certificate; null when none matches.
+      description:
+        - That certificate; null when none matches.
+        - C(problems) lists why it cannot be the SSTP certificate, by the same policy M(aovpn.rras.win_sstp_certificate)
+          applies before binding (valid now, not a CA, Server Authentication, private key).
       type: dict
       sample:
         thumbprint: 9F8E7D6C5B4A39281706F5E4D3C2B1A098765432
@@ -243,6 +246,7 @@ certificate_store:
         not_yet_valid: false
         has_private_key: true
         server_auth: true
+        problems: []
     problems:
       description: What breaks the binding at the next start (empty when nothing is required or all is well).
       type: list

@@ -15,7 +15,8 @@ description:
     and a write order that keeps the server usable if a run is interrupted.
   - With O(state=present) the key converges to C(SHA256CertificateHash) = the hash bytes in the
     order the hex string is written, C(isHashConfiguredByAdmin) = 1 and C(UseHttps) = 0;
-    C(SHA1CertificateHash) is set when O(certificate) is given and removed otherwise.
+    C(SHA1CertificateHash) is set when the certificate itself is given (O(certificate), O(certificate_file) or
+    O(certificate_endpoint)) and removed when only O(certificate_hash) is.
     SSTP clients compare these hashes with the certificate of their TLS session (crypto binding),
     so they must be those of the certificate the load balancer presents; a mismatch makes clients
     log Event ID 6 from RasSstp.
@@ -57,14 +58,63 @@ options:
         from the Windows certificate dialog).
       - A SHA-1 thumbprint, a hash of the wrong length or a non-hexadecimal character is refused
         before the host is contacted.
-      - Mutually exclusive with O(certificate). One of them is required when O(state=present).
+      - Nothing about the certificate can be checked from a hash; prefer O(certificate_file) or O(certificate_endpoint).
+      - O(certificate_hash), O(certificate), O(certificate_file) and O(certificate_endpoint) are mutually exclusive;
+        one of them is required when O(state=present).
     type: str
   certificate:
     description:
       - The certificate the load balancer presents, as PEM or base64 DER text. Its SHA-256 and SHA-1
         hashes are computed on the controller; from a chain the end-entity certificate is used.
-      - Mutually exclusive with O(certificate_hash).
+      - Checked like O(certificate_file) before the host is contacted.
     type: str
+  certificate_file:
+    description:
+      - The certificate the load balancer presents, as a file on the controller: PEM (a bundle is fine, the
+        end-entity certificate is used), DER, PKCS#7 (C(.p7b)) or PKCS#12 (C(.pfx), see O(certificate_password)),
+        plain or encrypted with C(ansible-vault encrypt).
+      - A relative path is looked up the way M(ansible.windows.win_copy) finds C(src) (C(files/) of the role,
+        then of the playbook, then next to them).
+      - Read, parsed and checked on the controller before the host is contacted; only the hashes reach the host.
+        Refused when the certificate is expired, not yet valid, a CA certificate, lacks the Server
+        Authentication EKU, or does not cover O(fqdn) (the collection's one fitness policy, see
+        P(aovpn.rras.cert_info#lookup)); a certificate that expires within O(warn_days) days gives a warning.
+    type: str
+  certificate_password:
+    description:
+      - Password of a PKCS#12 O(certificate_file). Never logged.
+    type: str
+  certificate_endpoint:
+    description:
+      - The load balancer's address, C(host:port) (C([IPv6]:port)). The controller connects to it as a client,
+        fetches the chain it presents and verifies it against O(ca_path) (or the controller's trust store), its
+        validity and the name O(fqdn) (default the endpoint's host name, also sent as SNI); then the verified
+        end-entity certificate is checked like O(certificate_file) and its hashes are pinned.
+      - Anything that does not verify (an untrusted issuer, SSL inspection between the controller and the load
+        balancer, a wrong name, an expired certificate) or an endpoint that cannot be reached is refused with
+        the reason, before the host is contacted.
+      - Fetched once per run for every server that shares the endpoint, O(ca_path) and O(fqdn) (the outcome is
+        kept in Ansible's per-run local temporary directory), so every server of a farm pins the same
+        certificate.
+      - This is the job that keeps RRAS in step with the load balancer after each renewal: see the example of a
+        scheduled AWX job template.
+    type: str
+  ca_path:
+    description:
+      - A PEM file on the controller with the CA certificates that O(certificate_endpoint)'s chain must verify
+        against. Default the controller's trust store (OpenSSL's default paths, C(SSL_CERT_FILE)).
+    type: path
+  fqdn:
+    description:
+      - The public VPN name clients connect to. The certificate must cover it (subject alternative names,
+        wildcards per RFC 6125). With O(certificate_endpoint) it defaults to the endpoint's host name and is
+        required when that is an IP address. Not allowed with O(certificate_hash) (a hash cannot be checked).
+    type: str
+  warn_days:
+    description:
+      - Warn (an Ansible warning, which AWX shows on the job) when the certificate expires in fewer days than this.
+    type: int
+    default: 30
   restart:
     description:
       - Restart the C(RemoteAccess) service after a change, once, and only after every registry
@@ -97,10 +147,31 @@ EXAMPLES = r"""
   aovpn.rras.win_sstp_offload:
     certificate_hash: "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"
 
-- name: Offload TLS using the load balancer's certificate file, restart RemoteAccess if changed
+- name: Offload TLS using the load balancer's certificate file (files/ next to the playbook), restart RemoteAccess if changed
   aovpn.rras.win_sstp_offload:
-    certificate: "{{ lookup('ansible.builtin.file', 'files/vpn.example.com.pem') }}"
+    certificate_file: vpn.example.com.pem
+    fqdn: vpn.example.com
     restart: true
+
+- name: Pin what the load balancer presents now, verified against the corporate CA bundle
+  aovpn.rras.win_sstp_offload:
+    certificate_endpoint: vpn.example.com:443
+    ca_path: /etc/pki/tls/certs/ca-bundle.crt
+
+# Keep RRAS in step with the load balancer (an AWX schedule): a job template running this play against the
+# RRAS group with serial: 1, scheduled daily (Templates > the template > Schedules > Add, "Repeat frequency:
+# Day"). When the load balancer presents a renewed certificate, each server gets its hash and one restart;
+# on other days nothing changes and nothing restarts. Run it soon after the load balancer's renewal window.
+- name: Keep RRAS in step with the load balancer
+  hosts: rras
+  gather_facts: false
+  serial: 1
+  tasks:
+    - name: Pin the certificate the load balancer presents
+      aovpn.rras.win_sstp_offload:
+        certificate_endpoint: vpn.example.com:443
+        warn_days: 14
+        restart: true
 
 - name: Turn TLS offload off again (RRAS terminates TLS itself)
   aovpn.rras.win_sstp_offload:
@@ -122,7 +193,7 @@ certificate_sha256:
   sample: 9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08
 certificate_sha1:
   description: SHA-1 hash (Windows thumbprint) of the certificate, uppercase hexadecimal.
-  returned: when O(certificate) was given
+  returned: when the certificate itself was given (not only O(certificate_hash))
   type: str
   sample: 3E8B0C1E2AAD1E8F1E12B8C5E7F4D3A1B2C3D4E5
 before:

@@ -504,29 +504,47 @@ def certificate_pem(cert: x509.Certificate) -> str:
     return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
 
-def server_certificate_problems(
+def sstp_certificate_problems(
     cert: x509.Certificate,
     fqdn: str | None = None,
     now: datetime.datetime | None = None,
     *,
+    has_private_key: bool | None = None,
     fqdn_label: str | None = None,
-    allow_ca: bool = False,
 ) -> list[str]:
-    """Why ``cert`` cannot be the certificate a TLS server presents (empty list = fit), as sentences after "it".
+    """Can ``cert`` be the SSTP certificate? The reasons it cannot, as sentences after "it" (empty list = fit).
 
-    Valid now, not a CA (a CA picked from a bundle or PFX means the end-entity certificate is missing;
-    ``allow_ca`` keeps self-signed CA:TRUE certificates that are chosen by thumbprint), Server
-    Authentication EKU, covering ``fqdn``. ``fqdn_label`` names the wanted name in the message
-    (default ``fqdn 'NAME'``), so a caller can name its own variable.
+    The one judge of fitness for the whole collection: ``win_sstp_offload``, ``win_sstp_certificate``, the
+    ``sstp_offload``/``sstp_certificate`` roles (through the ``cert_info`` lookup), ``win_rras_info``'s
+    certificate store check and ``diagnose`` all call it, so they never disagree. The policy is that of a
+    publicly trusted TLS server certificate, what SSTP clients validate (rras.md, "Certificate requirements"):
+
+    * valid now: not expired and not before its ``notBefore`` (clients refuse both);
+    * an end-entity certificate: a certificate with ``BasicConstraints CA:TRUE`` is refused, self-signed or
+      not. A TLS server certificate is never a CA (RFC 5280 4.2.1.9, CA/Browser Forum baseline requirements
+      7.1.2.7), and a CA picked from a PFX or bundle means its end-entity certificate is missing, the usual
+      mistake. A self-signed test certificate passes when it is made as an end entity (``openssl req -x509
+      -addext basicConstraints=critical,CA:FALSE``);
+    * the Server Authentication EKU, or Any Purpose, or no EKU extension at all (RFC 5280 4.2.1.12: no
+      restriction; Windows and RRAS's own certificate picker accept it); Client Authentication alone is refused;
+    * covering ``fqdn`` when given (subject alternative names, RFC 6125 wildcards, the CN only without SANs);
+    * ``has_private_key``: ``False`` (a certificate in ``LocalMachine\\My`` without its key, which RRAS cannot
+      bind) is a problem; ``None`` means it does not apply (the load balancer's certificate, a served one).
+
+    Self-signed certificates are not refused (a lab or a private deployment pushes its own trust to clients);
+    whether the issuer is the one clients trust is the caller's question (``ca_path``, ``diagnose_expected_issuer``).
+    ``fqdn_label`` names the wanted name in the message (default ``fqdn 'NAME'``), so a caller can name its variable.
     """
     now = now or datetime.datetime.now(datetime.timezone.utc)
     summary = certificate_summary(cert, now)
     problems = []
+    if has_private_key is False:
+        problems.append("has no private key in LocalMachine\\My (import it with its key, key_storage=machine)")
     if cert.not_valid_before_utc > now:
         problems.append(f"is not valid yet (valid from {summary['not_before']})")
     if cert.not_valid_after_utc < now:
         problems.append(f"has expired (valid until {summary['not_after']})")
-    if summary["is_ca"] and not allow_ca:
+    if summary["is_ca"]:
         problems.append("is a CA certificate, not the server certificate (a PEM bundle or PFX without its end-entity certificate?)")
     if not summary["server_auth"]:
         problems.append(f"lacks the Server Authentication EKU ({SERVER_AUTH_OID}); it has {', '.join(summary['eku_names']) or 'none'}")
@@ -534,6 +552,16 @@ def server_certificate_problems(
         names = ", ".join(summary["dns_names"]) or summary["subject_cn"] or "no names"
         problems.append(f"does not cover {fqdn_label or f'fqdn {fqdn!r}'} (it names {names})")
     return problems
+
+
+def expiry_warning(cert: x509.Certificate, warn_days: int, source: str, now: datetime.datetime | None = None) -> str | None:
+    """The warning for a fit certificate that expires within ``warn_days`` days (``None`` otherwise)."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    days_left = int((cert.not_valid_after_utc - now).total_seconds() // 86400)
+    if days_left < 0 or days_left >= warn_days:
+        return None
+    return (f"{source} expires in {days_left} day(s) ({_iso(cert.not_valid_after_utc)}); renew it, then rerun with the new "
+            "certificate: SSTP clients are disconnected as soon as they are shown a certificate whose hash RRAS does not hold.")
 
 
 def certificate_facts(
@@ -544,5 +572,5 @@ def certificate_facts(
     return {
         **certificate_summary(cert, now),
         "pem": certificate_pem(cert),
-        "problems": server_certificate_problems(cert, fqdn, now, fqdn_label=fqdn_label),
+        "problems": sstp_certificate_problems(cert, fqdn, now, fqdn_label=fqdn_label),
     }

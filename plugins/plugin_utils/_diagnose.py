@@ -29,6 +29,8 @@ STATUS_BY_SEVERITY = {FAIL: "failing", WARN: "warning", INFO: "info"}
 OK_VERDICT = "OK"
 DISCONNECT = "clients will disconnect (RasSstp Event ID 6)"
 INSPECTION = "SSL inspection suspected"
+# Finding codes of certificate expiry (``<what>_expired``, ``<what>_expiring``): the filter also warns with them.
+EXPIRY_CODES = ("_expired", "_expiring")
 _CN = re.compile(r"(?:^|,)\s*CN=((?:[^,\\]|\\.)*)", re.IGNORECASE)
 
 
@@ -200,14 +202,26 @@ class _Check:
                      f"{seen}: clients connecting to {name} reject it before SSTP starts")
         self.expiry(served, f"the certificate {self.endpoint} presents", "served_certificate")
 
+    def not_pinnable(self, served: Mapping[str, t.Any], unexpected: list[str]) -> list[str]:
+        """Why the served certificate must not be pinned on RRAS (empty: proposing it is safe)."""
+        reasons = list(served.get("problems") or [])  # the collection's one fitness judgement, expiry included
+        if served.get("verified") is False:
+            reasons.append(f"does not verify against diagnose_ca_path ({served.get('verify_error')})")
+        return reasons + [f"is not from the expected issuer: {reason}" for reason in unexpected if reason.startswith("its issuer")]
+
+    def refuse_pin(self, reasons: list[str]) -> str:
+        return (f"do not pin the served certificate on RRAS: it {'; it '.join(reasons)}. Make {self.endpoint} present a valid certificate "
+                "from the expected issuer (renew it, or remove the device that re-signs), then rerun aovpn.rras.diagnose")
+
     def mismatch(self, served: Mapping[str, t.Any], configured: str | None, mode: str | None, unexpected: list[str], seen: str) -> None:
         holds = f"RRAS holds SHA-256 {configured or '(none)'}"
+        refusals = self.not_pinnable(served, unexpected)
         if mode == "https" and not configured:
             self.add("certificate_not_configured", FAIL, "no SSTP certificate configured",
                      f"{seen}; RRAS holds no SHA256CertificateHash (HTTPS mode): the service picks a certificate itself at start, "
                      "and clients disconnect (RasSstp Event ID 6) whenever it is not the one they are shown",
                      "bind the VPN certificate with role aovpn.rras.sstp_certificate, or, if a load balancer terminates TLS, "
-                     + _offload_fix(self.host, served["sha256"]))
+                     + (self.refuse_pin(refusals) if refusals else _offload_fix(self.host, served["sha256"])))
             return
         if unexpected:
             self.add("hash_mismatch", FAIL, DISCONNECT,
@@ -218,7 +232,9 @@ class _Check:
         checked = ("it is the expected certificate (diagnose_expected_*)" if self.expected_sha256 or self.expected_issuer
                    else "check first that it is your certificate (issuer, names, validity above; set diagnose_expected_issuer or "
                    "diagnose_expected_sha256 to have it checked)")
-        if mode == "offload":
+        if refusals:
+            fix = self.refuse_pin(refusals)
+        elif mode == "offload":
             fix = f"{checked}; then {_offload_fix(self.host, served['sha256'])}"
         else:
             fix = (f"{checked}. In HTTPS mode the endpoint must present the certificate bound on RRAS: if a load balancer "

@@ -14,7 +14,12 @@ import datetime
 import typing as t
 from collections.abc import Mapping, Sequence
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, certificate_summary, load_certificates_from_text
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
+    CertificateError,
+    certificate_summary,
+    load_certificates_from_text,
+    sstp_certificate_problems,
+)
 from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import binding_summary
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import build_support, ikev2_settings, os_build
 from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import role_state
@@ -61,6 +66,7 @@ def _store_entry(certificate: Mapping[str, t.Any], now: datetime.datetime) -> di
     except CertificateError:
         return None
     summary = certificate_summary(certs[0], now)
+    has_private_key = bool(certificate.get("has_private_key"))
     return {
         "thumbprint": summary["sha1"],
         "sha256": summary["sha256"],
@@ -71,8 +77,10 @@ def _store_entry(certificate: Mapping[str, t.Any], now: datetime.datetime) -> di
         "days_left": summary["days_left"],
         "expired": summary["days_left"] < 0,
         "not_yet_valid": certs[0].not_valid_before_utc > now,
-        "has_private_key": bool(certificate.get("has_private_key")),
+        "has_private_key": has_private_key,
         "server_auth": summary["server_auth"],
+        # The collection's one fitness judgement (the same win_sstp_certificate applies before binding).
+        "problems": sstp_certificate_problems(certs[0], now=now, has_private_key=has_private_key),
     }
 
 
@@ -112,13 +120,7 @@ def certificate_store_check(
 
 
 def _binding_problems(match: Mapping[str, t.Any], sstp: Mapping[str, t.Any]) -> list[str]:
-    problems = []
-    if match["expired"]:
-        problems.append(f"the configured certificate expired on {match['not_after']}")
-    if match["not_yet_valid"]:
-        problems.append(f"the configured certificate is not valid before {match['not_before']}")
-    if not match["has_private_key"]:
-        problems.append("the configured certificate has no private key on this host")
+    problems = [f"the configured certificate {problem}" for problem in match["problems"]]
     # The service reads SHA1CertificateHash only with SHA-1 crypto binding on (SHA1Enabled); otherwise it does not matter.
     if sstp.get("sha1_enabled") and sstp.get("certificate_sha1") != match["thumbprint"]:
         problems.append(f"SHA1Enabled is on and SHA1CertificateHash {sstp.get('certificate_sha1') or '(none)'} is not the SHA-1 of that "

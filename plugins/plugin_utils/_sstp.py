@@ -20,7 +20,6 @@ Nothing of this applies before RemoteAccess restarts.
 
 from __future__ import annotations
 
-import datetime
 import typing as t
 from collections.abc import Mapping
 
@@ -29,7 +28,6 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
     load_certificates_from_text,
     normalize_thumbprint,
     select_certificates,
-    server_certificate_problems,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryValue, RegistryWrite, readable_value
 
@@ -192,18 +190,3 @@ def sha1_hash_warning(settings: Mapping[str, t.Any]) -> str | None:
             "(RasSstp Event 19). Give the load balancer's certificate itself (certificate option) so both hashes are written, "
             "or turn SHA-1 crypto binding off (SHA1Enabled = 0).")
 
-
-def binding_certificate_problems(
-    cert: x509.Certificate,
-    has_private_key: bool,
-    fqdn: str | None = None,
-    now: datetime.datetime | None = None,
-) -> list[str]:
-    """Why ``cert`` cannot be the SSTP certificate of the server (empty list = usable).
-
-    Requirements (rras.md): private key present, then the checks of any TLS server certificate
-    (:func:`server_certificate_problems`). A CA certificate is allowed: it was chosen by thumbprint,
-    not picked from a bundle, and self-signed certificates made by openssl are CA:TRUE.
-    """
-    problems = [] if has_private_key else ["has no private key in LocalMachine\\My (import it with its key, key_storage=machine)"]
-    return problems + server_certificate_problems(cert, fqdn, now, allow_ca=True)

@@ -34,7 +34,7 @@ _NOT_TLS_REASONS = frozenset({"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "HTTP_
 
 
 class TlsProbeError(Exception):
-    """The endpoint could not be probed; ``kind`` is one of dns, refused, unreachable, timeout, closed, not_tls, handshake."""
+    """The endpoint could not be probed; ``kind`` is one of dns, refused, unreachable, timeout, closed, not_tls, handshake, verify."""
 
     def __init__(self, host: str, port: int, kind: str, cause: str) -> None:
         self.host = host
@@ -216,14 +216,17 @@ class _Probe:
             self.fail("refused", "connection refused (nothing listens on that port)")
         self.fail("unreachable", f"cannot connect: {getattr(last, 'strerror', None) or last}")
 
-    def handshake(self, sock: socket.socket, server_name: str | None) -> ssl.SSLSocket:
-        tls = _client_context().wrap_socket(sock, server_hostname=server_name, do_handshake_on_connect=False)
+    def handshake(self, sock: socket.socket, server_name: str | None, context: ssl.SSLContext | None = None) -> ssl.SSLSocket:
+        tls = (context or _client_context()).wrap_socket(sock, server_hostname=server_name, do_handshake_on_connect=False)
         try:
             tls.settimeout(self.remaining("before the TLS handshake"))
             tls.do_handshake()  # CPython bounds the whole call by the socket timeout
         except TimeoutError:
             tls.close()
             self.timed_out("waiting for the TLS handshake (the peer accepted the connection but did not complete it)")
+        except ssl.SSLCertVerificationError as error:
+            tls.close()
+            self.fail("verify", f"the certificate does not verify: {error.verify_message or error.reason or error}")
         except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ConnectionResetError, BrokenPipeError):
             tls.close()
             self.fail("closed", "the peer closed the connection during the TLS handshake")
@@ -300,3 +303,21 @@ def fetch_presented(
             chain=presented_chain,
             sstp=sstp,
         )
+
+
+def fetch_verified(host: str, port: int, *, server_name: str, ca_path: str | None = None, timeout: float = 10.0) -> tuple[bytes, ...]:
+    """Handshake as a strict client and return the verified chain (DER, leaf first).
+
+    The chain must verify against ``ca_path`` (a PEM bundle) or, without it, the controller's trust store
+    (OpenSSL's default paths, ``SSL_CERT_FILE``), be valid now and name ``server_name`` (also sent as SNI).
+    Anything else raises :class:`TlsProbeError` (kind ``verify`` for a certificate that does not verify:
+    an untrusted issuer, SSL inspection on the way, a wrong name, an expired certificate).
+    """
+    probe = _Probe(host, port, timeout)
+    context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=ca_path)
+    sock = probe.connect()
+    with probe.handshake(sock, server_name, context) as tls:
+        leaf = tls.getpeercert(binary_form=True)
+        if not leaf:
+            probe.fail("handshake", "the peer presented no certificate")
+        return (leaf, *_presented_chain(tls, leaf))

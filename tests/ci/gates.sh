@@ -16,6 +16,11 @@ if ! command -v shellcheck >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-ge
   apt-get install -y -qq shellcheck >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq shellcheck >/dev/null 2>&1; } || true
 fi
 
+# The ACME renewal example (examples/acme/) is tested against Debian's pebble, a real ACME test server.
+if ! command -v pebble >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get install -y -qq pebble >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq pebble >/dev/null 2>&1; } || true
+fi
+
 declare -a names=() results=()
 gate() {
   local name=$1; shift

@@ -31,6 +31,7 @@ SSTP_PATH = "/sra_{BA195980-CD49-458B-9E23-C84EE0ADCD75}/"
 class _Handler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         conn: socket.socket = self.request
+        self.server.connections += 1  # type: ignore[attr-defined]
         conn.settimeout(5)
         try:
             with self.server.context.wrap_socket(conn, server_side=True) as tls:  # type: ignore[attr-defined]
@@ -54,6 +55,7 @@ class _Server(socketserver.ThreadingTCPServer):
 
     def __init__(self, address: tuple[str, int], context: ssl.SSLContext) -> None:
         self.context = context
+        self.connections = 0  # TCP connections accepted (tests count fetches with it)
         super().__init__(address, _Handler)
 
 
@@ -66,6 +68,10 @@ class TlsEndpoint:
         self._server = _Server(("127.0.0.1", port), context)
         self.port: int = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+
+    @property
+    def connections(self) -> int:
+        return self._server.connections
 
     @property
     def endpoint(self) -> str:

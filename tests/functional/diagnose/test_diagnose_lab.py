@@ -207,3 +207,40 @@ def test_probe_from_another_host_expired_and_expiring(lab: t.Any, tmp_path: Path
     assert _codes(hosts["ws2019-rras"]) == {"served_certificate_expired": "fail"}
     assert report["failing"] == ["ws2019-rras"]
     assert _failed_hosts(run) == {"ws2019-rras"}
+
+
+def test_pinning_is_proposed_only_for_a_certificate_that_verifies_and_reports_change_nothing(lab: t.Any, tmp_path: Path, endpoints: t.Any) -> None:
+    pki = lab.pki
+    served = endpoints(pki["pem"], pki["key"])  # issued by the lab CA, which the controller's trust store does not hold
+    _fragmentation_on(lab, "ws2019-rras")
+    _offload(lab, "ws2019-rras", pki["certs"]["vpn_server_next"]["sha256"])
+    base = {"aovpn_rras_target": "ws2019-rras", "diagnose_endpoint": served.endpoint, "diagnose_fail": False}
+
+    system, report = _diagnose(lab, tmp_path, "system", extra_vars={**base, "diagnose_ca_path": "system"})
+    assert system.rc == 0 and all(stats["changed"] == 0 for stats in system.stats.values()), system.stats
+    finding = report["hosts"]["ws2019-rras"]["findings"][0]
+    assert finding["code"] == "hash_mismatch"
+    assert "sstp_offload_certificate_hash" not in finding["fix"] and "does not verify against diagnose_ca_path" in finding["fix"], finding["fix"]
+
+    trusted, report = _diagnose(lab, tmp_path, "trusted", extra_vars={**base, "diagnose_ca_path": pki["ca"]})
+    assert trusted.rc == 0
+    assert f"sstp_offload_certificate_hash={pki['sha256']}" in report["hosts"]["ws2019-rras"]["findings"][0]["fix"]
+
+
+def test_unreachable_endpoint_is_a_short_finding_and_expiry_is_a_warning(lab: t.Any, tmp_path: Path, endpoints: t.Any) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    run, report = _diagnose(lab, tmp_path, "unreachable", extra_vars={"aovpn_rras_target": "ws2019-rras", "diagnose_endpoint": f"127.0.0.1:{port}",
+                                                                       "diagnose_fail": False}, callback="default")
+    detail = report["hosts"]["ws2019-rras"]["findings"][0]["detail"]
+    assert detail == f"no TLS certificate from 127.0.0.1:{port}: connection refused (nothing listens on that port)"
+    assert "Task failed" not in run.stdout and "[ERROR]" not in run.stdout + run.stderr
+
+    pki = lab.pki
+    served = endpoints(pki["pem"], pki["key"])
+    expiring, _report = _diagnose(lab, tmp_path, "expiring", callback="default", extra_vars={
+        "aovpn_rras_target": "ws2022-sstp", "diagnose_endpoint": served.endpoint, "diagnose_warn_days": 100000, "diagnose_fail": False})
+    text = " ".join((expiring.stdout + expiring.stderr).split())
+    assert "[WARNING]: ws2022-sstp: certificate expires in" in text, text[-3000:]

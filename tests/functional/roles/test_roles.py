@@ -188,7 +188,9 @@ def test_offload_warns_when_the_certificate_expires_within_warn_days(lab) -> Non
     extra = {"sstp_offload_certificate_file": lab.pki["pem"], "sstp_offload_warn_days": 100000}
     run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars=site_vars(lab, **extra), check=True, callback="default")
     assert run.rc == 0, run.stdout[-3000:]
-    assert "WARNING: " + lab.pki["pem"] + " expires in" in " ".join(run.stdout.split())
+    text = " ".join((run.stdout + run.stderr).split())  # ansible-core prints warnings on stderr
+    assert "[WARNING]: certificate_file: the certificate 'CN=vpn.example.com,O=AOVPN Lab' expires in" in text, text[-3000:]
+    assert "WARNING: " + lab.pki["pem"] not in text, "a real Ansible warning, not an ok message"
 
 
 def test_offload_absent_turns_https_back_on(lab) -> None:
@@ -301,6 +303,52 @@ def test_renewal_converges_with_one_restart(lab) -> None:
     assert pfx_files(lab, "ws2019-rras") == []
 
 
+def store_sha1s(lab, host: str) -> set[str]:
+    import base64  # pylint: disable=import-outside-toplevel
+    import hashlib  # pylint: disable=import-outside-toplevel
+
+    entries = next((entries for name, entries in lab.state(host)["cert_stores"].items() if name.lower() == "localmachine\\my"), [])
+    return {hashlib.sha1(base64.b64decode(entry["der_b64"])).hexdigest().upper() for entry in entries}  # noqa: S324
+
+
+@pytest.mark.parametrize("remove", [False, True])
+def test_renewal_keeps_or_removes_the_superseded_certificate_after_the_restart(lab, remove: bool) -> None:
+    old, new = lab.pki["certs"]["vpn_server"], lab.pki["certs"]["vpn_server_next"]
+    assert_ok(lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab)))
+    assert old["sha1"] in store_sha1s(lab, "ws2019-rras")
+    lab.clear_journal()
+    extra = pfx_vars(lab, "vpn_server_next", sstp_certificate_remove_superseded=remove)
+    renewed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=extra)
+    assert_ok(renewed)
+    assert bytes(value(lab, "ws2019-rras", SSTP_KEY, "SHA256CertificateHash")) == bytes.fromhex(new["sha256"])
+    sha1s = store_sha1s(lab, "ws2019-rras")
+    assert new["sha1"] in sha1s and (old["sha1"] not in sha1s) is remove
+    journal = lab.journal("ws2019-rras")
+    removals = [e for e in journal if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]
+    if remove:
+        assert [e["args"]["thumbprint"] for e in removals] == [old["sha1"]], "only the superseded certificate"
+        restart_at = restarts(journal)[0]["seq"]
+        assert removals[0]["seq"] > restart_at, "removed only after RemoteAccess restarted with the new certificate"
+    else:
+        assert removals == []
+    lab.clear_journal()
+    again = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=extra)
+    assert_ok(again)
+    assert real_changes(lab.journal("ws2019-rras")) == [], "the bound certificate again changes nothing"
+
+
+def test_remove_superseded_never_removes_a_certificate_an_http_sys_binding_uses(lab) -> None:
+    old = lab.pki["certs"]["vpn_server"]
+    assert_ok(lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab)))
+    # IIS (or a stale binding) holds the old certificate on 0.0.0.0:443.
+    binding = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443"
+    lab.set_reg_value("ws2019-rras", binding, "SslCertHash", "REG_BINARY", list(bytes.fromhex(old["sha1"])))
+    renewed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab, "vpn_server_next", sstp_certificate_remove_superseded=True))
+    assert_ok(renewed)
+    assert old["sha1"] in store_sha1s(lab, "ws2019-rras")
+    assert not [e for e in lab.journal("ws2019-rras") if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]
+
+
 def test_roles_used_directly_with_a_condition_share_one_restart(lab) -> None:
     """How admins include the roles in their own plays: the restart role first, then conditional roles."""
     playbook = f"""
@@ -321,8 +369,50 @@ def test_roles_used_directly_with_a_condition_share_one_restart(lab) -> None:
     assert value(lab, "ws2019-rras", IKEV2_KEY, "EnableServerFragmentation") == 1
 
 
+def test_relative_certificate_file_next_to_the_playbook_is_found_as_the_readme_shows(lab) -> None:
+    files = lab.tmp_path / "files"
+    files.mkdir()
+    (files / "vpn.example.com.pem").write_bytes(Path(lab.pki["pem"]).read_bytes())
+    playbook = """
+- name: VPN servers
+  hosts: ws2019-rras
+  gather_facts: false
+  serial: 1
+  roles:
+    - role: aovpn.rras.remoteaccess_restart
+    - role: aovpn.rras.sstp_offload
+      sstp_offload_certificate_file: vpn.example.com.pem     # files/ next to the playbook
+      sstp_offload_fqdn: vpn.example.com
+"""
+    run = lab.playbook(playbook)
+    assert_ok(run)
+    assert bytes(value(lab, "ws2019-rras", SSTP_KEY, "SHA256CertificateHash")) == bytes.fromhex(lab.pki["sha256"])
+    assert len(restarts(lab.journal("ws2019-rras"))) == 1
+
+
+def test_offload_from_the_load_balancer_endpoint_fetched_once_for_every_server(lab) -> None:
+    import sys  # pylint: disable=import-outside-toplevel
+    sys.path.insert(0, str(REPO_ROOT / "tests" / "lab"))
+    from tls_endpoint import TlsEndpoint  # pylint: disable=import-outside-toplevel,import-error
+
+    server = lab.pki["certs"]["vpn_server_next"]
+    ca_path = lab.pki["certs"]["lab_root_ca"]["pem"]
+    with TlsEndpoint(server["pem"], server["key"]) as endpoint:
+        extra = {"aovpn_rras_target": TWO_HOSTS, "sstp_offload_certificate_endpoint": endpoint.endpoint,
+                 "sstp_offload_fqdn": "vpn.example.com", "sstp_offload_ca_path": ca_path}
+        run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars=extra)
+        assert_ok(run)
+        assert endpoint.connections == 1
+        lab.clear_journal()
+        again = lab.playbook(PLAYBOOKS / "sstp_offload.yml", extra_vars=extra)
+        assert_ok(again)
+    for host in TWO_HOSTS.split(":"):
+        assert bytes(value(lab, host, SSTP_KEY, "SHA256CertificateHash")) == bytes.fromhex(server["sha256"])
+        assert real_changes(lab.journal(host)) == [], "a rerun with the same certificate on the load balancer changes nothing"
+
+
 def test_offload_from_a_password_protected_pfx_writes_both_hashes(lab) -> None:
-    """The role hands the module the certificate alone (PEM from the cert_info lookup), so SHA-1 is known too."""
+    """The role hands the module the certificate alone (the module reads the PFX), so SHA-1 is known too."""
     password = lab.pki["password"]
     inventory = lab.inventory_with({"ws2022-sstp": {"sstp_offload_certificate_password": password}})
     run = lab.playbook(PLAYBOOKS / "sstp_offload.yml", inventory=inventory, verbosity=4, callback="default",

@@ -204,3 +204,48 @@ def test_sha1_hash_matters_only_with_sha1_binding_on() -> None:
     sha1_off = info()
     sha1_off["sstp"] = dict(sha1_off["sstp"], sha1_enabled=False, certificate_sha1=None)
     assert codes(host_verdict("vpn1", sha1_off, REAL, endpoint=ENDPOINT)) == {}
+
+
+def test_never_proposes_pinning_an_expired_certificate() -> None:
+    expired = dict(served(slot=75, days=-2), problems=["has expired (valid until yesterday)"])
+    verdict = host_verdict("vpn1", info(sha256=REAL["sha256"]), expired, endpoint=ENDPOINT)
+    mismatch = next(f for f in verdict["findings"] if f["code"] == "hash_mismatch")
+    assert "sstp_offload_certificate_hash" not in mismatch["fix"]
+    assert mismatch["fix"].startswith("do not pin the served certificate on RRAS: it has expired")
+
+
+def test_never_proposes_pinning_a_certificate_that_does_not_verify() -> None:
+    unverified = dict(served(slot=76), problems=[], verified=False, verify_error="unable to get local issuer certificate")
+    for sstp in (info(sha256=REAL["sha256"]), info(mode="https", sha256=None)):
+        verdict = host_verdict("vpn1", sstp, unverified, endpoint=ENDPOINT)
+        finding = verdict["findings"][0]
+        assert finding["code"] in ("hash_mismatch", "certificate_not_configured")
+        assert "sstp_offload_certificate_hash" not in finding["fix"], finding["fix"]
+        assert "does not verify against diagnose_ca_path (unable to get local issuer certificate)" in finding["fix"]
+
+
+def test_never_proposes_pinning_a_certificate_from_another_issuer_when_https_has_no_hash() -> None:
+    verdict = host_verdict("vpn1", info(mode="https", sha256=None), dict(INSPECTED, problems=[]), endpoint=ENDPOINT,
+                           expected_issuer="Example Public TLS CA")
+    assert verdict["failed"] and all(INSPECTED["sha256"] not in (finding["fix"] or "") for finding in verdict["findings"])
+    # the same without an expectation, but the lookup could not verify it: the "not configured" verdict says why instead
+    unverified = dict(INSPECTED, problems=[], verified=False, verify_error="self-signed certificate in certificate chain")
+    verdict = host_verdict("vpn1", info(mode="https", sha256=None), unverified, endpoint=ENDPOINT)
+    assert verdict["verdict"] == "no SSTP certificate configured"
+    assert INSPECTED["sha256"] not in verdict["findings"][0]["fix"] and "does not verify" in verdict["findings"][0]["fix"]
+
+
+def test_verified_fit_certificate_is_still_proposed() -> None:
+    verdict = host_verdict("vpn1", info(sha256=None), dict(REAL, problems=[], verified=True, verify_error=None), endpoint=ENDPOINT)
+    assert f"sstp_offload_certificate_hash={REAL['sha256']}" in verdict["findings"][0]["fix"]
+
+
+def test_expiry_findings_are_ansible_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ansible.utils.display import Display  # pylint: disable=import-outside-toplevel
+    warned: list[str] = []
+    monkeypatch.setattr(Display, "warning", lambda self, msg, *args, **kwargs: warned.append(msg))
+    sstp_verdict(info(sha256=served(slot=77, days=5)["sha256"]), served(slot=77, days=5), "vpn1", ENDPOINT)
+    assert len(warned) == 1 and warned[0].startswith("vpn1: certificate expires in "), warned
+    warned.clear()
+    sstp_verdict(info(), REAL, "vpn1", ENDPOINT)
+    assert warned == []

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 
 import pytest
@@ -14,7 +13,6 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import Ce
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue, RegistryWrite, plan_writes
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     PARAMETERS_KEY,
-    binding_certificate_problems,
     certificate_option,
     hash_option,
     hash_pinned,
@@ -239,34 +237,6 @@ def test_certificate_option_error_names_option_and_hides_text() -> None:
     with pytest.raises(CertificateError, match="^certificate") as caught:
         certificate_option("certificate", secret_looking)
     assert "secretstuff" not in str(caught.value)
-
-
-# -- certificate checks --------------------------------------------------------------------
-
-NOW = certgen.NOW
-
-
-def test_good_certificate_has_no_problems() -> None:
-    leaf = certgen.make_leaf(None, dns_names=("vpn.example.com", "*.vpn.example.net"))
-    assert binding_certificate_problems(leaf.cert, True, "vpn.example.com", NOW) == []
-    assert binding_certificate_problems(leaf.cert, True, "a.vpn.example.net", NOW) == []
-    assert binding_certificate_problems(leaf.cert, True, None, NOW) == []
-
-
-def test_every_problem_is_reported() -> None:
-    leaf = certgen.make_leaf(None, ekus=(certgen.CLIENT_AUTH,), not_after=NOW - datetime.timedelta(days=1),
-                             not_before=NOW - datetime.timedelta(days=30))
-    problems = binding_certificate_problems(leaf.cert, False, "other.example.com", NOW)
-    assert len(problems) == 4
-    assert problems[0].startswith("has no private key")
-    assert problems[1].startswith("has expired")
-    assert "Server Authentication" in problems[2] and "Client Authentication" in problems[2]
-    assert "other.example.com" in problems[3] and "vpn.example.com" in problems[3]
-
-
-def test_not_yet_valid_certificate() -> None:
-    leaf = certgen.make_leaf(None, not_before=NOW + datetime.timedelta(days=2), not_after=NOW + datetime.timedelta(days=30))
-    assert [problem.split(" (")[0] for problem in binding_certificate_problems(leaf.cert, True, None, NOW)] == ["is not valid yet"]
 
 
 def test_hashes_match_the_der_encoding() -> None:
