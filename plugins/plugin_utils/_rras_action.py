@@ -33,7 +33,6 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
 from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import REMOTE_ACCESS_SERVICE, RESTART_ARGS, ROLE_FEATURE, role_state
 
 
-
 class RrasActionError(Exception):
     """Ends the task as failed with ``msg`` and the extra result keys in ``result``."""
 

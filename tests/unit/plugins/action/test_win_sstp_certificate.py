@@ -73,8 +73,8 @@ def test_check_mode_validates_but_writes_nothing(run_action) -> None:
 @pytest.mark.parametrize("app_id", [bytes.fromhex("81e1c34d4be1214ab02259fc669b0914"), bytes.fromhex("4dc3e181e14b4a21b02259fc669b0914")])
 @pytest.mark.parametrize("address", ["0.0.0.0:443", "[::]:443"])
 @pytest.mark.parametrize("check_mode", [False, True])
-def test_a_port_bound_to_another_application_fails_naming_it_and_writes_nothing(run_action, app_id: bytes, address: str,
-                                                                                 check_mode: bool) -> None:
+def test_a_port_bound_to_another_application_fails_naming_it_and_writes_nothing(
+        run_action, app_id: bytes, address: str, check_mode: bool) -> None:
     """IIS on 0.0.0.0:443 or [::]:443 (AppId in either byte order): RemoteAccess would give up at start (Event 32)."""
     host = host_with(GOOD)
     host.keys[BINDINGS + address] = {"SslCertHash": ("REG_BINARY", bytes(range(20))), "AppId": ("REG_BINARY", app_id),

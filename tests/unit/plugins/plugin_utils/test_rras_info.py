@@ -89,8 +89,8 @@ def test_without_the_role_nothing_fails_and_nothing_is_invented(service: dict) -
     assert info["remote_access_service"]["exists"] is service["exists"]
 
 
-@pytest.mark.parametrize(("service", "configured"), [(DISABLED, False), (RUNNING, True), ({**RUNNING, "start_mode": "manual"}, True),
-                                                      ({"exists": False}, False)])
+@pytest.mark.parametrize(("service", "configured"), [
+    (DISABLED, False), (RUNNING, True), ({**RUNNING, "start_mode": "manual"}, True), ({"exists": False}, False)])
 def test_installed_role_is_configured_when_the_service_is_not_disabled(service: dict, configured: bool) -> None:
     info = rras_info(service=service, features=ROLE, sstp_parameters=key(), ikev2_parameters=None, current_version=WS2022)
     assert info["rras_installed"] is True and info["rras_configured"] is configured
