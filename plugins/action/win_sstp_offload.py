@@ -16,6 +16,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._certificate_inputs imp
     endpoint_certificate,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, format_thumbprint, thumbprint
+from ansible_collections.aovpn.rras.plugins.plugin_utils._lookup_files import ControllerFileError, read_controller_file
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     NOT_INSTALLED_MSG,
@@ -107,13 +108,6 @@ class ActionModule(RrasActionBase):
             raise CertificateError(f"certificate_file {name} was not found on the controller (a relative path is looked up in the files/ "
                                    "directories of the role and the playbook, then next to them)") from None
         try:
-            real = self._loader.get_real_file(path, decrypt=True)
-        except AnsibleError as exc:  # a vault-encrypted file without its vault secret
-            raise CertificateError(f"certificate_file {path} cannot be read: {exc.message}") from None
-        try:
-            with open(real, "rb") as handle:
-                return handle.read()
-        except OSError as exc:
-            raise CertificateError(f"certificate_file {path} cannot be read: {exc.strerror or exc}") from None
-        finally:
-            self._loader.cleanup_tmp_file(real)
+            return read_controller_file(self._loader, path)
+        except ControllerFileError as exc:
+            raise CertificateError(f"certificate_file {path}: {exc}") from None

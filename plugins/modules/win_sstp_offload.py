@@ -70,7 +70,7 @@ options:
     type: str
   certificate_file:
     description:
-      - The certificate the load balancer presents, as a file on the controller: PEM (a bundle is fine, the
+      - The certificate the load balancer presents, as a file on the controller, PEM (a bundle is fine, the
         end-entity certificate is used), DER, PKCS#7 (C(.p7b)) or PKCS#12 (C(.pfx), see O(certificate_password)),
         plain or encrypted with C(ansible-vault encrypt).
       - A relative path is looked up the way M(ansible.windows.win_copy) finds C(src) (C(files/) of the role,
@@ -96,7 +96,7 @@ options:
       - Fetched once per run for every server that shares the endpoint, O(ca_path) and O(fqdn) (the outcome is
         kept in Ansible's per-run local temporary directory), so every server of a farm pins the same
         certificate.
-      - This is the job that keeps RRAS in step with the load balancer after each renewal: see the example of a
+      - This is the job that keeps RRAS in step with the load balancer after each renewal; see the example of a
         scheduled AWX job template.
     type: str
   ca_path:

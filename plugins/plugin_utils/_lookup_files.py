@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """The part the certificate lookups share: find a file like the ``file`` lookup, read it (vault too), hand its
-bytes to the certificate core and turn the core's errors into lookup errors."""
+bytes to the certificate core and turn the core's errors into lookup errors. Reading is shared with win_sstp_offload."""
 
 from __future__ import annotations
 
@@ -60,15 +60,26 @@ class CertificateFileLookup(LookupBase):
         raise AnsibleLookupError(f"{term}: file not found; looked in {places}")
 
     def _read(self, path: str) -> bytes:
-        """File bytes, decrypted when the file is vaulted."""
         try:
-            real = self._loader.get_real_file(path, decrypt=True)
-        except AnsibleError as error:
-            raise AnsibleLookupError(f"{path}: cannot read the file: {error.message}") from None
-        try:
-            with open(real, "rb") as handle:
-                return handle.read()
-        except OSError as error:
-            raise AnsibleLookupError(f"{path}: cannot read the file: {error.strerror}") from None
-        finally:
-            self._loader.cleanup_tmp_file(real)
+            return read_controller_file(self._loader, path)
+        except ControllerFileError as error:
+            raise AnsibleLookupError(f"{path}: {error}") from None
+
+
+class ControllerFileError(Exception):
+    """A controller file could not be read; the message starts with "cannot read the file"."""
+
+
+def read_controller_file(loader: Any, path: str) -> bytes:
+    """A controller file's bytes, decrypted when it is vaulted (the certificate lookups and win_sstp_offload)."""
+    try:
+        real = loader.get_real_file(path, decrypt=True)
+    except AnsibleError as error:
+        raise ControllerFileError(f"cannot read the file: {error.message}") from None
+    try:
+        with open(real, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise ControllerFileError(f"cannot read the file: {error.strerror}") from None
+    finally:
+        loader.cleanup_tmp_file(real)
