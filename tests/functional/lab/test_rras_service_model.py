@@ -7,6 +7,7 @@ Every scenario runs real ansible-playbook / ansible against the lab and asserts 
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import json
 import subprocess
@@ -194,9 +195,11 @@ def test_feature_info_tells_the_role_apart_from_the_keys(lab: Lab) -> None:
         assert (role["name"], role["installed"], role["install_state"], role["feature_type"]) == (
             "RemoteAccess", installed, "Installed" if installed else "Available", "Role")
         (vpn,) = run.results(host, "vpn")[0]["features"]
-        assert (vpn["name"], vpn["display_name"], vpn["installed"], vpn["parent"]) == ("DirectAccess-VPN", "DirectAccess and VPN (RAS)", installed, "RemoteAccess")
+        assert (vpn["name"], vpn["display_name"], vpn["installed"], vpn["parent"]) == (
+            "DirectAccess-VPN", "DirectAccess and VPN (RAS)", installed, "RemoteAccess")
         assert [f["name"] for f in run.results(host, "wildcard")[0]["features"]] == ["RemoteAccess", "Routing"]
-        assert run.results(host, "none")[0] == {**run.results(host, "none")[0], "exists": False, "features": []}
+        none = run.results(host, "none")[0]
+        assert (none["exists"], none["features"]) == (False, [])
         assert run.results(host, "ikev2 key")[0]["exists"] is True, "the keys exist with or without the role"
         service = run.results(host, "service")[0]
         assert (service["exists"], service["start_mode"]) == (True, start_mode)
@@ -229,3 +232,39 @@ def test_labctl_events_prints_the_event_log(lab: Lab) -> None:
     assert set(event) == {"time_ns", "source", "event_id", "level", "message"}
     assert (event["source"], event["event_id"]) == ("RasSstp", 32)
     assert event == lab.events("ws2022-iis443")[0]
+
+
+def test_default_mode_skips_expired_certificates_and_takes_any_purpose_or_no_eku(lab: Lab, tmp_path) -> None:
+    """PFXs written by openssl (3DES/SHA-1 and its PBES2 default): the service's choice follows validity and EKU."""
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from ansible_collections.aovpn.rras.tests.unit import certgen
+
+    past = certgen.NOW - datetime.timedelta(days=30)
+    expired = certgen.make_leaf(None, "old.example.com", not_before=past - datetime.timedelta(days=90), not_after=past, slot=2)
+    any_purpose = certgen.make_leaf(None, "any.example.com", ekus=(ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE,), slot=3)
+    no_eku = certgen.make_leaf(None, "plain.example.com", ekus=None, slot=4)
+    files = {name: certgen.write_pkcs12(tmp_path / f"{name}.pfx", issued, (), "pw", mode)
+             for name, issued, mode in (("expired", expired, "3des"), ("any", any_purpose, "3des"), ("plain", no_eku, "aes"))}
+    tasks = "".join(_import(str(files[name]), name) for name in ("expired", "plain", "any")) + RESTART
+    run = lab.playbook(_play("ws2016-rras:ws2019-rras", tasks), extra_vars={"pw": "pw"})
+    assert run.rc == 0, run.stdout + run.stderr
+    # openssl's PBES2 default fails on 2016 as Windows does: the first usable certificate there is the Any Purpose one
+    assert run.results("ws2016-rras", "plain")[0]["msg"] == PFX_ERROR
+    picked = {"ws2016-rras": any_purpose, "ws2019-rras": no_eku}
+    for host, issued in picked.items():
+        sha1 = certgen.openssl_fingerprint(issued.cert, "sha1")
+        assert _binary(lab, host, SSTP, "SHA1CertificateHash") == list(bytes.fromhex(sha1)), host
+        assert _binary(lab, host, SSTP, "SHA256CertificateHash") == list(bytes.fromhex(certgen.openssl_fingerprint(issued.cert))), host
+        assert lab.events(host) == []
+    stat = lab.adhoc("ws2019-rras", "ansible.windows.win_reg_stat", {"path": BINDINGS})
+    assert stat.results("ws2019-rras")[0]["sub_keys"] == ["0.0.0.0:443", "[::]:443"]
+
+
+def test_admin_hash_of_the_wrong_size_logs_event_18(lab: Lab) -> None:
+    lab.set_reg_value("ws2022-sstp", SSTP, "SHA256CertificateHash", "REG_BINARY", list(bytes.fromhex(lab.pki["sha1"])))
+    run = lab.adhoc("ws2022-sstp", "ansible.windows.win_service", "name=RemoteAccess state=restarted")
+    assert run.rc == 0, run.stdout + run.stderr
+    assert [(e["event_id"], e["level"]) for e in lab.events("ws2022-sstp")] == [(18, "Error")]
+    assert "32 bytes" in lab.events("ws2022-sstp")[0]["message"]
+    assert lab.state("ws2022-sstp")["services"]["RemoteAccess"]["sstp_binding"]["bound"] is False
