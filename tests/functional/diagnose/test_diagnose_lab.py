@@ -232,8 +232,8 @@ def test_unreachable_endpoint_is_a_short_finding_and_expiry_is_a_warning(lab: t.
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()
-    run, report = _diagnose(lab, tmp_path, "unreachable", extra_vars={"aovpn_rras_target": "ws2019-rras", "diagnose_endpoint": f"127.0.0.1:{port}",
-                                                                       "diagnose_fail": False}, callback="default")
+    extra = {"aovpn_rras_target": "ws2019-rras", "diagnose_endpoint": f"127.0.0.1:{port}", "diagnose_fail": False}
+    run, report = _diagnose(lab, tmp_path, "unreachable", extra_vars=extra, callback="default")
     detail = report["hosts"]["ws2019-rras"]["findings"][0]["detail"]
     assert detail == f"no TLS certificate from 127.0.0.1:{port}: connection refused (nothing listens on that port)"
     assert "Task failed" not in run.stdout and "[ERROR]" not in run.stdout + run.stderr
