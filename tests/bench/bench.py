@@ -236,9 +236,11 @@ def differing_values(current: dict[tuple[str, str], tuple[str, Any] | None]) -> 
 
 
 def area(call: dict[str, Any]) -> str:
-    """What a journalled call was for: the SSTP or IKEv2 settings, or the RemoteAccess restart."""
+    """What a journalled call was for: the SSTP or IKEv2 settings, the Remote Access role check, or the RemoteAccess restart."""
     if call["module"] == "win_service":
-        return "restart" if call["args"].get("state") == "restarted" else "service"
+        return "restart" if call["args"].get("state") == "restarted" else "role"
+    if call["module"] == "win_feature_info":
+        return "role"
     path = str(call["args"].get("path", "")).lower()
     if "sstpsvc" in path:
         return "sstp"

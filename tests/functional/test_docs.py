@@ -40,7 +40,9 @@ def test_ansible_doc_renders(plugin_type: str, name: str) -> None:
     docs = json.loads(result.stdout)[f"aovpn.rras.{name}"]
     if plugin_type == "role":
         entry = docs["entry_points"]["main"]
-        assert entry["short_description"] and entry["options"], f"role {name} lacks documented options"
+        # A role with variables documents them; the handler role (remoteaccess_restart) has none (no defaults/).
+        has_variables = (REPO_ROOT / "roles" / name / "defaults").exists()
+        assert entry["short_description"] and (entry.get("options") or not has_variables), f"role {name} lacks documented options"
     else:
         doc = docs["doc"]
         assert doc["short_description"] and doc["version_added"] == "0.1.0"
