@@ -80,7 +80,7 @@ def test_default_mode_start_picks_a_server_certificate_writes_hashes_and_binds(l
     assert lab.events("ws2019-rras") == []
     snapshot = lab.state("ws2019-rras")["services"]["RemoteAccess"]["sstp_binding"]
     assert (snapshot["bound"], snapshot["thumbprint"], snapshot["event"]) == (True, certs["vpn_server"]["sha1"], None)
-    assert [m for m, failed in _modules(lab, "ws2019-rras")] == ["win_copy", "win_certificate_store"] * 2 + ["win_service"]
+    assert [m for m, failed in _modules(lab, "ws2019-rras")] == ["win_copy", "win_copy", "win_certificate_store"] * 2 + ["win_service"]
 
     # the bound certificate wins over the first usable one, also without the flag
     lab.clear_journal()
