@@ -189,4 +189,3 @@ def sha1_hash_warning(settings: Mapping[str, t.Any]) -> str | None:
     return ("SHA1Enabled is on but no SHA1CertificateHash is configured: RemoteAccess rejects this offload configuration "
             "(RasSstp Event 19). Give the load balancer's certificate itself (certificate option) so both hashes are written, "
             "or turn SHA-1 crypto binding off (SHA1Enabled = 0).")
-

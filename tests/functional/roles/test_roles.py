@@ -340,9 +340,10 @@ def test_renewal_keeps_or_removes_the_superseded_certificate_after_the_restart(l
 def test_remove_superseded_never_removes_a_certificate_an_http_sys_binding_uses(lab) -> None:
     old = lab.pki["certs"]["vpn_server"]
     assert_ok(lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab)))
-    # IIS (or a stale binding) holds the old certificate on 0.0.0.0:443.
-    binding = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443"
+    # IIS holds the old certificate on another port (RemoteAccess's restart rebinds only the SSTP port to the new one).
+    binding = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:8443"
     lab.set_reg_value("ws2019-rras", binding, "SslCertHash", "REG_BINARY", list(bytes.fromhex(old["sha1"])))
+    lab.set_reg_value("ws2019-rras", binding, "AppId", "REG_BINARY", list(bytes.fromhex("81e1c34d4be1214ab02259fc669b0914")))
     renewed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab, "vpn_server_next", sstp_certificate_remove_superseded=True))
     assert_ok(renewed)
     assert old["sha1"] in store_sha1s(lab, "ws2019-rras")
