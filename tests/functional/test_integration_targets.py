@@ -29,7 +29,7 @@ def _target_playbook(target: str) -> str:
 @pytest.mark.parametrize("target", TARGETS)
 def test_integration_target_passes_on_every_lab_host(lab, target: str) -> None:
     run = lab.playbook(_target_playbook(target), env={"ANSIBLE_ROLES_PATH": str(TARGETS_DIR)})
-    assert run.rc == 0, f"{target} failed:\n{run.stdout[-6000:]}\n{run.stderr[-2000:]}"
+    assert run.rc == 0, f"{target} failed:\n" + "\n".join(run.failures()) + f"\n{run.stderr[-2000:]}"
     assert set(run.stats) == set(lab.hosts), "every lab host must have run the target"
     for host, stats in run.stats.items():
         assert stats["failures"] == 0 and stats["unreachable"] == 0, f"{target} on {host}: {stats}"

@@ -52,6 +52,17 @@ class LabRun:
     def stats(self) -> dict[str, dict[str, int]]:
         return self.json["stats"]
 
+    def failures(self) -> list[str]:
+        """``host: task: msg`` of the last failed result of each host that counts a failure (a failure that
+        was not ignored ends the host, so it is the last one), for assertion messages."""
+        last: dict[str, str] = {}
+        for play in self.json["plays"]:
+            for entry in play["tasks"]:
+                for host, result in entry["hosts"].items():
+                    if result.get("failed"):
+                        last[host] = f"{host}: {entry['task']['name']}: {result.get('msg') or result}"
+        return [line for host, line in last.items() if self.stats.get(host, {}).get("failures")]
+
     def results(self, host: str, task: str | None = None) -> list[dict[str, Any]]:
         """Results of ``host`` in run order, optionally only of tasks named ``task``."""
         found = []
