@@ -55,5 +55,5 @@ class ActionModule(RrasActionBase):
         current = self.read_key(PARAMETERS_KEY, task_vars)
         if current is None:
             raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
-        plan = RegistryPlan.from_steps(current, steps, sstp_settings, extra)
+        plan = RegistryPlan.from_steps(PARAMETERS_KEY, current, steps, sstp_settings, extra)
         return self.converge(plan, restart=args["restart"], task_vars=task_vars)
