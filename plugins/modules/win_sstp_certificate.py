@@ -146,7 +146,7 @@ after:
 temporary_files:
   description:
     - Temporary files an earlier run of P(aovpn.rras.sstp_certificate#role) put on the host and could not remove (a
-      PFX copy: it holds the private key), from the values C(AovpnRrasTemporaryFile:NAME) of C(SstpSvc\Parameters)
+      PFX copy, which holds the private key), from the values C(AovpnRrasTemporaryFile:NAME) of C(SstpSvc\Parameters)
       the role writes before its copy and removes after the file. The role removes them on its next run.
   returned: when RRAS is installed and the certificate is usable
   type: list
