@@ -236,6 +236,23 @@ def _load_pkcs12(data: bytes, password: bytes | str | None, source: str) -> list
     raise CertificateError(f"{source}: cannot open the PKCS#12 file: it needs a password (none was given) or it is corrupt")
 
 
+def pkcs12_holds_key(data: bytes, password: bytes | str | None = None) -> bool:
+    """True when ``data`` is a PKCS#12 file that opens with ``password`` and holds a private key.
+
+    What ``win_certificate_store`` needs to import a certificate with its key; PEM, DER and PKCS#7 never qualify.
+    """
+    if not _looks_like_pkcs12(bytes(data)):
+        return False
+    if isinstance(password, str):
+        password = password.encode("utf-8")
+    for attempt in [password] if password else [None, b""]:
+        try:
+            return pkcs12.load_pkcs12(bytes(data), attempt).key is not None
+        except _PARSE_ERRORS:
+            continue
+    return False
+
+
 # ---------------------------------------------------------------------------------------------
 # Selecting
 
