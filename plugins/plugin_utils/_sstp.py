@@ -3,7 +3,7 @@
 
 """SSTP facts and plans: the one place that knows ``SstpSvc\\Parameters`` (pure: no Ansible imports).
 
-Facts (``docs``/rras.md; richardhicks/aovpntools ``Enable-SstpOffload.ps1``, ``Get-SstpOffload.ps1``):
+Facts (the collection docs ``docs/docsite/rst/rras.rst``; richardhicks/aovpntools ``Enable-SstpOffload.ps1``, ``Get-SstpOffload.ps1``):
 
 * ``SHA256CertificateHash`` (REG_BINARY, 32 bytes, written in the order the hex reads) and
   ``SHA1CertificateHash`` (REG_BINARY, 20 bytes) identify the certificate clients see; SSTP
@@ -175,7 +175,7 @@ def binding_certificate_problems(
 ) -> list[str]:
     """Why ``cert`` cannot be the SSTP certificate of the server (empty list = usable).
 
-    Requirements (rras.md): private key present, then the checks of any TLS server certificate
+    Requirements (``docs/docsite/rst/rras.rst``): private key present, then the checks of any TLS server certificate
     (:func:`server_certificate_problems`). A CA certificate is allowed: it was chosen by thumbprint,
     not picked from a bundle, and self-signed certificates made by openssl are CA:TRUE.
     """

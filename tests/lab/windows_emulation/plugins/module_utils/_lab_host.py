@@ -192,7 +192,7 @@ def _server_auth(der: bytes) -> bool:
 
 
 def sstp_binding(state: dict[str, Any]) -> dict[str, Any]:
-    """What SSTP binds when RemoteAccess starts (rras.md): the settings it read and the outcome.
+    """What SSTP binds when RemoteAccess starts (docs/docsite/rst/rras.rst): the settings it read and the outcome.
 
     With ``UseHttps`` on and ``isHashConfiguredByAdmin`` missing/0 the service picks a server
     certificate from LocalMachine\\My itself and overwrites both hashes. A configured SHA-256 not
