@@ -27,7 +27,7 @@ if [ -n "$unwanted" ]; then
   echo "$unwanted" >&2
   exit 1
 fi
-required=(MANIFEST.json FILES.json README.md LICENSE meta/runtime.yml meta/execution-environment.yml requirements.txt
+required=(MANIFEST.json FILES.json README.md LICENSE meta/runtime.yml meta/execution-environment.yml meta/ee-requirements.txt meta/ee-bindep.txt requirements.txt
   changelogs/changelog.yaml docs/docsite/extra-docs.yml)
 for role in roles/*/; do required+=("${role}README.md" "${role}meta/argument_specs.yml"); done
 missing=()
