@@ -27,7 +27,7 @@ SSTP='HKLM:\SYSTEM\CurrentControlSet\Services\SstpSvc\Parameters'
 
 core=$(python -c 'import ansible.release; print(ansible.release.__version__)')
 fail() { echo "lab-smoke (ansible-core $core): $*" >&2; exit 1; }
-step() { printf '\n=== lab-smoke: %s\n' "$*"; }
+step() { printf '\n=== lab-smoke (%d s): %s\n' "$SECONDS" "$*"; }
 # Run a command, keep its output in $out/<n>.log, print it; $rc holds its exit status.
 runs=0
 run() {
