@@ -67,6 +67,8 @@ attributes:
 seealso:
   - module: aovpn.rras.win_rras_info
   - module: ansible.windows.win_regedit
+  - ref: ansible_collections.aovpn.rras.docsite.rras
+    description: The RRAS facts the collection relies on, with their sources.
   - name: IKEv2 fragmentation support on Windows Server (MicrosoftDocs/windowsserverdocs issue 3475)
     description: A Microsoft engineer states that Windows Server 2019 is the first build supporting it.
     link: https://github.com/MicrosoftDocs/windowsserverdocs/issues/3475

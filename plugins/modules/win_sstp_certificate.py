@@ -84,6 +84,8 @@ seealso:
   - module: aovpn.rras.win_sstp_offload
   - module: ansible.windows.win_certificate_store
   - module: ansible.windows.win_certificate_info
+  - ref: ansible_collections.aovpn.rras.docsite.rras
+    description: The RRAS facts the collection relies on, with their sources.
 """
 
 EXAMPLES = r"""

@@ -133,13 +133,15 @@ attributes:
     support: full
     details: Shows the SSTP settings before and after, hashes as uppercase hexadecimal strings.
 notes:
-  - Facts used are documented in the collection's RRAS reference; sources include Richard Hicks'
-    C(Enable-SstpOffload.ps1) and C(Get-SstpOffload.ps1) (aovpntools).
+  - The RRAS facts used are in the collection's guide R(RRAS facts for SSTP and IKEv2,ansible_collections.aovpn.rras.docsite.rras),
+    with their sources, among them Richard Hicks' C(Enable-SstpOffload.ps1) and C(Get-SstpOffload.ps1) (aovpntools).
   - If a registry write fails the module stops, reports which writes were applied and which were not,
     does not restart the service, and a rerun converges.
 seealso:
   - module: aovpn.rras.win_sstp_certificate
   - module: ansible.windows.win_regedit
+  - ref: ansible_collections.aovpn.rras.docsite.rras
+    description: The RRAS facts the collection relies on, with their sources.
 """
 
 EXAMPLES = r"""
