@@ -345,13 +345,17 @@ def test_renewal_keeps_or_removes_the_superseded_certificate_after_the_restart(l
 def test_remove_superseded_never_removes_a_certificate_an_http_sys_binding_uses(lab) -> None:
     old = lab.pki["certs"]["vpn_server"]
     assert_ok(lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab)))
-    # IIS (or a stale binding) holds the old certificate on 0.0.0.0:443.
-    binding = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:443"
+    # IIS holds the old certificate on another port (on SSTP's own 0.0.0.0:443 the restart rebinds the new one, and a
+    # foreign binding there with another certificate makes the binding fail first).
+    binding = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:8443"
     lab.set_reg_value("ws2019-rras", binding, "SslCertHash", "REG_BINARY", list(bytes.fromhex(old["sha1"])))
+    lab.set_reg_value("ws2019-rras", binding, "AppId", "REG_BINARY", list(bytes.fromhex("81e1c34d4be1214ab02259fc669b0914")))  # IIS
     renewed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab, "vpn_server_next", sstp_certificate_remove_superseded=True))
     assert_ok(renewed)
     assert old["sha1"] in store_sha1s(lab, "ws2019-rras")
-    assert not [e for e in lab.journal("ws2019-rras") if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]
+    journal = lab.journal("ws2019-rras")
+    assert [e for e in journal if e["module"] == "win_reg_stat" and e["args"]["path"] == binding], "the removal read the IIS binding"
+    assert not [e for e in journal if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]
 
 
 def test_roles_used_directly_with_a_condition_share_one_restart(lab) -> None:
