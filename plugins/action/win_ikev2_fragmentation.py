@@ -52,5 +52,5 @@ class ActionModule(RrasActionBase):
             if verdict.warning:
                 self.warn(verdict.warning)
         current = ikev2 if ikev2 is not None else RegistryProperties()
-        plan = RegistryPlan.from_steps(current, writes, ikev2_settings, extra)
+        plan = RegistryPlan.from_steps(IKEV2_KEY, current, writes, ikev2_settings, extra)
         return self.converge(plan, restart=args["restart"], task_vars=task_vars)

@@ -18,6 +18,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     pinned_certificate_steps,
     sstp_settings,
 )
+from ansible_collections.aovpn.rras.plugins.plugin_utils._temporary_files import temporary_files
 
 STORE = "LocalMachine\\My"
 
@@ -52,15 +53,16 @@ class ActionModule(RrasActionBase):
             raise RrasActionError(f"The certificate {sha1_hex} in {STORE} cannot be the SSTP certificate: it " + "; it ".join(problems),
                                   changed=False, certificate_sha1=sha1_hex)
         sha256, sha1 = thumbprint(cert, "sha256"), thumbprint(cert, "sha1")
-        extra = {"certificate_sha256": format_thumbprint(sha256), "certificate_sha1": format_thumbprint(sha1)}
-        plan = RegistryPlan.from_steps(current, pinned_certificate_steps(sha256, sha1, use_https=not args["use_http"]), sstp_settings, extra)
+        extra = {"certificate_sha256": format_thumbprint(sha256), "certificate_sha1": format_thumbprint(sha1),
+                 "temporary_files": temporary_files(current)}
+        plan = RegistryPlan.from_steps(PARAMETERS_KEY, current, pinned_certificate_steps(sha256, sha1, use_https=not args["use_http"]), sstp_settings, extra)
         return self.converge(plan, restart=args["restart"], task_vars=task_vars)
 
     def before_writes(self, plan: RegistryPlan, task_vars: dict[str, t.Any]) -> None:
         """In HTTPS mode, refuse a port that http.sys has bound to another application (RemoteAccess would log Event 32)."""
-        if not plan.after["use_https"]:
+        if not plan.after()["use_https"]:
             return
-        for address in binding_addresses(plan.after["listener_port"]):
+        for address in binding_addresses(plan.after()["listener_port"]):
             key = self.read_key(binding_key(address), task_vars)
             if key is not None:
                 binding = binding_summary(address, key)

@@ -84,8 +84,8 @@ class ActionModule(RrasActionBase):
             raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
         if args["state"] == "absent":
             steps = offload_absent_steps(current)
-        plan = RegistryPlan.from_steps(current, steps, sstp_settings, extra)
-        warning = sha1_hash_warning(plan.after)
+        plan = RegistryPlan.from_steps(PARAMETERS_KEY, current, steps, sstp_settings, extra)
+        warning = sha1_hash_warning(plan.after())
         if warning:
             self.warn(warning)
         return self.converge(plan, restart=args["restart"], task_vars=task_vars)

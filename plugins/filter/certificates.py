@@ -39,8 +39,8 @@ def cert_thumbprint(
     return values if select == "all" else values[0]
 
 
-def thumbprint(text: str, algorithm: str = "sha256") -> str:
-    """A pasted thumbprint as uppercase hex, or an error saying what is wrong with it."""
+def thumbprint(text: str, algorithm: str = "sha256", name: str = "the input") -> str:
+    """A pasted thumbprint as uppercase hex, or an error naming ``name`` and saying what is wrong with it."""
     try:
         check_algorithm(algorithm)
     except CertificateError as error:
@@ -48,7 +48,7 @@ def thumbprint(text: str, algorithm: str = "sha256") -> str:
     try:
         return normalize_thumbprint(text, algorithm)
     except CertificateError as error:
-        raise AnsibleFilterError(f"the input {error}") from None
+        raise AnsibleFilterError(f"{name} {error}") from None
 
 
 def cert_info(data: str | bytes, select: str = "leaf", password: str | None = None, fqdn: str | None = None, fqdn_name: str | None = None) -> Any:

@@ -84,6 +84,12 @@ _raw:
       description: The selected certificate alone as PEM text, public (no key), the input the SSTP modules take.
       type: str
       sample: "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIU...\n-----END CERTIFICATE-----\n"
+    pkcs12_key:
+      description:
+        - Whether the file is a PKCS#12 (PFX) file that holds a private key, as C(win_certificate_store) needs to
+          import a certificate with its key. V(false) for PEM, DER and PKCS#7 files and a PFX without a key.
+      type: bool
+      sample: true
     problems:
       description:
         - Why the certificate cannot be presented by a TLS server, each a sentence to put after "it"; empty when fit.
@@ -95,7 +101,7 @@ _raw:
 
 from typing import Any
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import certificate_facts, load_certificates, select_certificates
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import certificate_facts, load_certificates, pkcs12_holds_key, select_certificates
 from ansible_collections.aovpn.rras.plugins.plugin_utils._lookup_files import CertificateFileLookup
 
 
@@ -110,5 +116,7 @@ class LookupModule(CertificateFileLookup):
     def _facts(self, path: str, data: bytes) -> list[dict[str, Any]]:
         fqdn, fqdn_name = self.get_option("fqdn"), self.get_option("fqdn_name")
         label = f"{fqdn_name} {fqdn}" if fqdn and fqdn_name else None
-        certs = select_certificates(load_certificates(data, self.get_option("password"), path), self.get_option("select"), path)
-        return [certificate_facts(cert, fqdn or None, label) for cert in certs]
+        password = self.get_option("password")
+        certs = select_certificates(load_certificates(data, password, path), self.get_option("select"), path)
+        pkcs12_key = pkcs12_holds_key(data, password)
+        return [dict(certificate_facts(cert, fqdn or None, label), pkcs12_key=pkcs12_key) for cert in certs]

@@ -67,6 +67,8 @@ attributes:
 seealso:
   - module: aovpn.rras.win_rras_info
   - module: ansible.windows.win_regedit
+  - ref: ansible_collections.aovpn.rras.docsite.rras
+    description: The RRAS facts the collection relies on, with their sources.
   - name: IKEv2 fragmentation support on Windows Server (MicrosoftDocs/windowsserverdocs issue 3475)
     description: A Microsoft engineer states that Windows Server 2019 is the first build supporting it.
     link: https://github.com/MicrosoftDocs/windowsserverdocs/issues/3475
@@ -119,7 +121,7 @@ before:
       type: raw
       sample: null
 after:
-  description: The setting after the task (in check mode, after it would have run). Same keys as RV(before).
+  description: The setting after the task (in check mode, after it would have run). Same keys as RV(before). After a failed write, what the host holds then.
   returned: success and when the change failed part way
   type: dict
   sample: {"server_fragmentation": true, "enable_server_fragmentation": 1}
@@ -132,7 +134,18 @@ os_build:
   type: int
   sample: 17763
 restart_required:
-  description: The value changed and C(RemoteAccess) was not restarted, so the service does not use it yet.
+  description:
+    - A change was made (or would be in check mode), now or by an earlier run, and C(RemoteAccess) has not been
+      restarted since, so the service does not use it yet.
+    - The change is remembered on the host (the DWORD C(AovpnRrasRestartPending) in the key the module manages,
+      written before the first change, removed after a successful restart by the module with O(restart=true) or by
+      the handler of P(aovpn.rras.remoteaccess_restart#role)), so a restart that failed or never came is not lost.
+  returned: success and when the change failed part way
+  type: bool
+restart_pending:
+  description:
+    - The host held a change from an earlier run that RemoteAccess has not applied yet (see RV(restart_required)).
+      The task then reports C(changed) even when no setting differs, so a notified handler restarts RemoteAccess.
   returned: success and when the change failed part way
   type: bool
   sample: true
@@ -148,7 +161,10 @@ applied:
   elements: str
   sample: []
 not_applied:
-  description: The writes not done because a write failed (the failed one first).
+  description:
+    - The writes not done because a write failed (the failed one first).
+    - When the connection was lost, the write in flight is listed first (its outcome is not known) and the host is
+      reported unreachable.
   returned: when a write failed
   type: list
   elements: str

@@ -84,6 +84,8 @@ seealso:
   - module: aovpn.rras.win_sstp_offload
   - module: ansible.windows.win_certificate_store
   - module: ansible.windows.win_certificate_info
+  - ref: ansible_collections.aovpn.rras.docsite.rras
+    description: The RRAS facts the collection relies on, with their sources.
 """
 
 EXAMPLES = r"""
@@ -158,12 +160,39 @@ before:
       description: SHA-1 crypto binding enabled (C(SHA1Enabled), default false).
       type: bool
 after:
-  description: The SSTP settings after the task (predicted in check mode).
+  description: The SSTP settings after the task (predicted in check mode). After a failed write, what the host holds then.
   returned: when RRAS is installed and the certificate is usable
   type: dict
   contains: *settings
+temporary_files:
+  description:
+    - Temporary files an earlier run of P(aovpn.rras.sstp_certificate#role) put on the host and could not remove (a
+      PFX copy, which holds the private key), from the values C(AovpnRrasTemporaryFile:NAME) of C(SstpSvc\Parameters)
+      the role writes before its copy and removes after the file. The role removes them on its next run.
+  returned: when RRAS is installed and the certificate is usable
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The registry value that lists the file.
+      type: str
+    path:
+      description: The path of the file on the host.
+      type: str
+  sample: [{"name": "AovpnRrasTemporaryFile:aovpn-rras-8CAF54E9.pfx", "path": "C:\\Windows\\Temp\\aovpn-rras-8CAF54E9.pfx"}]
 restart_required:
-  description: A change was made (or would be in check mode) and C(RemoteAccess) has not been restarted yet.
+  description:
+    - A change was made (or would be in check mode), now or by an earlier run, and C(RemoteAccess) has not been
+      restarted since, so the service does not use it yet.
+    - The change is remembered on the host (the DWORD C(AovpnRrasRestartPending) in the key the module manages,
+      written before the first change, removed after a successful restart by the module with O(restart=true) or by
+      the handler of P(aovpn.rras.remoteaccess_restart#role)), so a restart that failed or never came is not lost.
+  returned: when RRAS is installed and the certificate is usable
+  type: bool
+restart_pending:
+  description:
+    - The host held a change from an earlier run that RemoteAccess has not applied yet (see RV(restart_required)).
+      The task then reports C(changed) even when no setting differs, so a notified handler restarts RemoteAccess.
   returned: when RRAS is installed and the certificate is usable
   type: bool
 restarted:
@@ -176,7 +205,10 @@ applied:
   type: list
   elements: str
 not_applied:
-  description: The failed write and those after it.
+  description:
+    - The failed write and those after it.
+    - When the connection was lost, the write in flight is listed first (its outcome is not known) and the host is
+      reported unreachable.
   returned: when a write failed
   type: list
   elements: str

@@ -133,13 +133,15 @@ attributes:
     support: full
     details: Shows the SSTP settings before and after, hashes as uppercase hexadecimal strings.
 notes:
-  - Facts used are documented in the collection's RRAS reference; sources include Richard Hicks'
-    C(Enable-SstpOffload.ps1) and C(Get-SstpOffload.ps1) (aovpntools).
+  - The RRAS facts used are in the collection's guide R(RRAS facts for SSTP and IKEv2,ansible_collections.aovpn.rras.docsite.rras),
+    with their sources, among them Richard Hicks' C(Enable-SstpOffload.ps1) and C(Get-SstpOffload.ps1) (aovpntools).
   - If a registry write fails the module stops, reports which writes were applied and which were not,
     does not restart the service, and a rerun converges.
 seealso:
   - module: aovpn.rras.win_sstp_certificate
   - module: ansible.windows.win_regedit
+  - ref: ansible_collections.aovpn.rras.docsite.rras
+    description: The RRAS facts the collection relies on, with their sources.
 """
 
 EXAMPLES = r"""
@@ -228,12 +230,23 @@ before:
       description: SHA-1 crypto binding enabled (C(SHA1Enabled), default false).
       type: bool
 after:
-  description: The SSTP settings after the task (predicted in check mode).
+  description: The SSTP settings after the task (predicted in check mode). After a failed write, what the host holds then.
   returned: when the key exists
   type: dict
   contains: *settings
 restart_required:
-  description: A change was made (or would be in check mode) and C(RemoteAccess) has not been restarted yet.
+  description:
+    - A change was made (or would be in check mode), now or by an earlier run, and C(RemoteAccess) has not been
+      restarted since, so the service does not use it yet.
+    - The change is remembered on the host (the DWORD C(AovpnRrasRestartPending) in the key the module manages,
+      written before the first change, removed after a successful restart by the module with O(restart=true) or by
+      the handler of P(aovpn.rras.remoteaccess_restart#role)), so a restart that failed or never came is not lost.
+  returned: when the key exists
+  type: bool
+restart_pending:
+  description:
+    - The host held a change from an earlier run that RemoteAccess has not applied yet (see RV(restart_required)).
+      The task then reports C(changed) even when no setting differs, so a notified handler restarts RemoteAccess.
   returned: when the key exists
   type: bool
 restarted:
@@ -246,7 +259,10 @@ applied:
   type: list
   elements: str
 not_applied:
-  description: The failed write and those after it.
+  description:
+    - The failed write and those after it.
+    - When the connection was lost, the write in flight is listed first (its outcome is not known) and the host is
+      reported unreachable.
   returned: when a write failed
   type: list
   elements: str

@@ -108,7 +108,7 @@ def load_certificates(data: bytes, password: bytes | str | None = None, source: 
     return _load_binary(data, password, source)
 
 
-def load_certificates_from_text(text: str, password: bytes | str | None = None, source: str = "input") -> list[x509.Certificate]:
+def load_certificates_from_text(text: str | bytes, password: bytes | str | None = None, source: str = "input") -> list[x509.Certificate]:
     """Like :func:`load_certificates` for text: PEM or base64 DER/PKCS#7/PKCS#12 (a variable, a vault)."""
     if isinstance(text, (bytes, bytearray)):
         return load_certificates(bytes(text), password, source)
@@ -236,6 +236,23 @@ def _load_pkcs12(data: bytes, password: bytes | str | None, source: str) -> list
     raise CertificateError(f"{source}: cannot open the PKCS#12 file: it needs a password (none was given) or it is corrupt")
 
 
+def pkcs12_holds_key(data: bytes, password: bytes | str | None = None) -> bool:
+    """True when ``data`` is a PKCS#12 file that opens with ``password`` and holds a private key.
+
+    What ``win_certificate_store`` needs to import a certificate with its key; PEM, DER and PKCS#7 never qualify.
+    """
+    if not _looks_like_pkcs12(bytes(data)):
+        return False
+    if isinstance(password, str):
+        password = password.encode("utf-8")
+    for attempt in [password] if password else [None, b""]:
+        try:
+            return pkcs12.load_pkcs12(bytes(data), attempt).key is not None
+        except _PARSE_ERRORS:
+            continue
+    return False
+
+
 # ---------------------------------------------------------------------------------------------
 # Selecting
 
@@ -276,7 +293,7 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     try:
         aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
         ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
-    except (x509.ExtensionNotFound, *_PARSE_ERRORS):
+    except (x509.ExtensionNotFound,) + _PARSE_ERRORS:
         return True
     return aki is None or aki == ski
 
@@ -284,7 +301,7 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
 def _is_ca(cert: x509.Certificate) -> bool:
     try:
         return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except (x509.ExtensionNotFound, *_PARSE_ERRORS):
+    except (x509.ExtensionNotFound,) + _PARSE_ERRORS:
         return False
 
 
@@ -430,7 +447,7 @@ def is_self_signed(cert: x509.Certificate) -> bool:
         return False
     try:
         cert.verify_directly_issued_by(cert)
-    except (InvalidSignature, *_PARSE_ERRORS):
+    except (InvalidSignature,) + _PARSE_ERRORS:
         return False
     return True
 
@@ -517,7 +534,7 @@ def sstp_certificate_problems(
     The one judge of fitness for the whole collection: ``win_sstp_offload``, ``win_sstp_certificate``, the
     ``sstp_offload``/``sstp_certificate`` roles (through the ``cert_info`` lookup), ``win_rras_info``'s
     certificate store check and ``diagnose`` all call it, so they never disagree. The policy is that of a
-    publicly trusted TLS server certificate, what SSTP clients validate (rras.md, "Certificate requirements"):
+    publicly trusted TLS server certificate, what SSTP clients validate (docs/docsite/rst/rras.rst, "Certificate installed on the RRAS server"):
 
     * valid now: not expired and not before its ``notBefore`` (clients refuse both);
     * an end-entity certificate: a certificate with ``BasicConstraints CA:TRUE`` is refused, self-signed or

@@ -3,7 +3,7 @@
 
 """The http.sys TLS bindings of the SSTP port, as Windows keeps them in the registry (pure: no Ansible imports).
 
-Facts (rras.md, "http.sys bindings in the registry"):
+Facts (docs/docsite/rst/rras.rst, "http.sys bindings in the registry"):
 
 * ``HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\<ip:port>``, for SSTP
   ``0.0.0.0:<port>`` and ``[::]:<port>``: ``SslCertHash`` REG_BINARY = the certificate's SHA-1 bytes in

@@ -3,7 +3,7 @@
 
 """IKEv2 fragmentation facts, desired state and the supported-build policy (pure: no Ansible imports).
 
-Facts (rras.md; richardhicks/aovpn ``Enable-IKEv2Fragmentation.ps1``; MicrosoftDocs/windowsserverdocs
+Facts (the collection docs ``docs/docsite/rst/rras.rst``; richardhicks/aovpn ``Enable-IKEv2Fragmentation.ps1``; MicrosoftDocs/windowsserverdocs
 issue 3475):
 
 * ``RemoteAccess\\Parameters\\Ikev2\\EnableServerFragmentation`` (DWORD) 1 turns on RFC 7383

@@ -3,7 +3,7 @@
 
 """PKCS#12 files a Windows host can import (pure: no Ansible imports; cryptography imported when used).
 
-Facts (rras.md, "Platform facts"): a PFX encrypted with PBES2/AES-256 and a SHA-256 MAC (the OpenSSL 3 and
+Facts (docs/docsite/rst/rras.rst, "Platform facts"): a PFX encrypted with PBES2/AES-256 and a SHA-256 MAC (the OpenSSL 3 and
 ``cryptography`` default) imports on Windows Server 2019 (build 17763) and later only; 2016 and 2012 R2 fail
 with the misleading "The specified network password is not correct." The legacy form, PBE-SHA1-3DES for the key
 and the certificates with a SHA-1 MAC (``openssl pkcs12 -export -legacy``), imports on every version.

@@ -3,7 +3,7 @@
 
 """The Remote Access role and the RemoteAccess service: is RRAS there, and how it is restarted (pure: no Ansible imports).
 
-Facts (rras.md, "Platform facts"):
+Facts (docs/docsite/rst/rras.rst, "Platform facts"):
 
 * The RemoteAccess service exists on every Windows Server (start mode ``disabled`` without the role),
   and the ``SstpSvc\\Parameters`` and ``RemoteAccess\\Parameters\\Ikev2`` keys exist without the role:

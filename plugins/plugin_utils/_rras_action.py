@@ -20,8 +20,10 @@ import typing as t
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from ansible.errors import AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.aovpn.rras.plugins.plugin_utils._restart_marker import restart_pending, write_sequence
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
     RegistryFormatError,
     RegistryProperties,
@@ -44,25 +46,34 @@ class RrasActionError(Exception):
 
 @dataclass(frozen=True)
 class RegistryPlan:
-    """What a module wants to do: ordered writes plus the readable settings before and after."""
+    """What a module wants to do to one key: ordered writes, the key as read, and how to render it as settings."""
 
+    key: str
+    current: RegistryProperties
     writes: list[RegistryWrite]
-    before: dict[str, t.Any]
-    after: dict[str, t.Any]
+    settings: Callable[[Mapping[str, RegistryValue]], dict[str, t.Any]]
     extra: dict[str, t.Any] = field(default_factory=dict)
     """Module-specific result keys (e.g. ``certificate_sha256``), returned also on failure."""
 
     @classmethod
     def from_steps(
         cls,
+        key: str,
         current: RegistryProperties,
         steps: Iterable[RegistryWrite],
         settings: Callable[[Mapping[str, RegistryValue]], dict[str, t.Any]],
         extra: dict[str, t.Any] | None = None,
     ) -> RegistryPlan:
-        """Plan ``steps`` against ``current``; ``settings`` renders a key as readable settings."""
-        writes = plan_writes(current, steps)
-        return cls(writes, settings(current), settings(current.with_writes(writes)), dict(extra or {}))
+        """Plan ``steps`` against ``current`` (the values of ``key``); ``settings`` renders a key as readable settings."""
+        return cls(key, current, plan_writes(current, steps), settings, dict(extra or {}))
+
+    @property
+    def before(self) -> dict[str, t.Any]:
+        return self.settings(self.current)
+
+    def after(self, writes: Iterable[RegistryWrite] | None = None) -> dict[str, t.Any]:
+        """The settings once ``writes`` (default: every planned write) are applied."""
+        return self.settings(self.current.with_writes(self.writes if writes is None else writes))
 
 
 class RrasActionBase(ActionBase):
@@ -86,7 +97,8 @@ class RrasActionBase(ActionBase):
             result.update(self.run_rras(args, task_vars or {}))
         except RrasActionError as exc:
             result.update(exc.result)
-            result.update(failed=True, msg=exc.msg)
+            # An unreachable result (not failed: ansible-core checks failed first) takes the host out like a lost connection.
+            result.update({"msg": exc.msg, "unreachable" if exc.result.get("unreachable") else "failed": True})
         if self._rras_warnings:
             result["warnings"] = list(result.get("warnings") or []) + self._rras_warnings
         return result
@@ -139,47 +151,61 @@ class RrasActionBase(ActionBase):
     def converge(self, plan: RegistryPlan, *, restart: bool, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """Apply ``plan.writes`` in order (not in check mode), then restart RemoteAccess if asked.
 
-        Returns the common result keys: ``changed``, ``before``, ``after``, ``restart_required``,
+        A change is remembered on the host until RemoteAccess has restarted (see ``_restart_marker``): a key that
+        still holds the marker reports ``changed`` and ``restart_required`` (``restart_pending``) with no write.
+        Returns the common result keys: ``changed``, ``before``, ``after``, ``restart_required``, ``restart_pending``,
         ``restarted`` and, in diff mode, ``diff``.
         """
-        changed = bool(plan.writes)
-        if changed:
+        if plan.writes:
             try:
                 self.require_remote_access(task_vars)
                 self.before_writes(plan, task_vars)
             except RrasActionError as exc:
                 raise RrasActionError(exc.msg, **{**plan.extra, **exc.result}) from None
+        pending = restart_pending(plan.current)
+        sequence = write_sequence(plan.key, plan.writes, pending, restart)
         result: dict[str, t.Any] = dict(plan.extra)
-        result.update(changed=changed, before=plan.before, after=plan.after, restarted=False)
-        if self._task.diff and changed:
-            result["diff"] = {"before": plan.before, "after": plan.after}
+        after = plan.after()
+        result.update(changed=sequence.changed, before=plan.before, after=after, restarted=False, restart_pending=pending)
+        if self._task.diff and plan.writes:
+            result["diff"] = {"before": plan.before, "after": after}
         if not self._task.check_mode:
-            self._apply_writes(plan, result, task_vars)
-        if changed and restart and not self._task.check_mode:
-            self._restart_remote_access(result, task_vars)
-        result["restart_required"] = changed and not result["restarted"]
+            self._apply_writes(plan, sequence.writes, result, task_vars)
+            if sequence.after_restart:
+                self._restart_remote_access(result, task_vars)
+                self._forget_restart(sequence.after_restart, task_vars)
+        result["restart_required"] = sequence.changed and not result["restarted"]
         # A task that notifies a handler (the aovpn.rras roles) has its restart taken care of: no warning then.
         if result["restart_required"] and not restart and not self._task.notify:
             self.warn(f"The {REMOTE_ACCESS_SERVICE} service must be restarted for the change to take effect "
                       "(this disconnects every VPN client on the server); set restart=true or restart it in a maintenance window.")
         return result
 
-    def _apply_writes(self, plan: RegistryPlan, result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
-        for index, write in enumerate(plan.writes):
-            outcome = self.call_module("ansible.windows.win_regedit", write.module_args(), task_vars)
+    def _apply_writes(self, plan: RegistryPlan, writes: list[RegistryWrite], result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
+        for index, write in enumerate(writes):
+            try:
+                outcome = self.call_module("ansible.windows.win_regedit", write.module_args(), task_vars)
+            except AnsibleConnectionFailure as exc:
+                # The write may or may not have reached the host: it is reported as not known, the host as unreachable.
+                self._fail_writes(plan, writes, index, f"the connection was lost: {exc}", result, unreachable=True)
             if outcome.get("failed"):
-                applied = plan.writes[:index]
-                not_applied = plan.writes[index + 1:]
-                result.update(changed=bool(applied), restart_required=bool(applied),
-                              applied=[item.describe() for item in applied],
-                              not_applied=[item.describe() for item in plan.writes[index:]])
-                raise RrasActionError(
-                    f"Failed to {write.describe()} in {write.path}: {module_error(outcome)}. "
-                    f"Applied before the failure: {_describe_all(applied)}. "
-                    f"Not attempted: {_describe_all(not_applied)}. "
-                    f"{REMOTE_ACCESS_SERVICE} was not restarted; fix the cause and rerun the task to converge.",
-                    **result,
-                )
+                self._fail_writes(plan, writes, index, module_error(outcome), result)
+
+    def _fail_writes(self, plan: RegistryPlan, writes: list[RegistryWrite], index: int, error: str, result: dict[str, t.Any],
+                     unreachable: bool = False) -> t.NoReturn:
+        applied, failed, not_applied = writes[:index], writes[index], writes[index + 1:]
+        # What the host holds now (the marker aside, which changes no setting); not the wanted state.
+        result.update(changed=bool(applied), restart_required=bool(applied) or result["restart_pending"], after=plan.after(applied),
+                      applied=[item.describe() for item in applied], not_applied=[item.describe() for item in writes[index:]])
+        if unreachable:
+            result["unreachable"] = True
+        raise RrasActionError(
+            f"Failed to {failed.describe()} in {failed.path}: {error}. "
+            f"Applied before the failure: {_describe_all(applied)}. "
+            f"Not attempted{' (or not known)' if unreachable else ''}: {_describe_all(writes[index:] if unreachable else not_applied)}. "
+            f"{REMOTE_ACCESS_SERVICE} was not restarted; fix the cause and rerun the task to converge.",
+            **result,
+        )
 
     def _restart_remote_access(self, result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
         outcome = self.call_module("ansible.windows.win_service", RESTART_ARGS, task_vars)
@@ -187,10 +213,17 @@ class RrasActionBase(ActionBase):
             result["restart_required"] = True
             raise RrasActionError(
                 f"Every registry change was applied but restarting {REMOTE_ACCESS_SERVICE} failed: "
-                f"{module_error(outcome)}. Restart it to apply the change.",
+                f"{module_error(outcome)}. Restart it to apply the change (the next run of the module restarts it).",
                 **result,
             )
         result["restarted"] = True
+
+    def _forget_restart(self, writes: list[RegistryWrite], task_vars: dict[str, t.Any]) -> None:
+        for write in writes:
+            outcome = self.call_module("ansible.windows.win_regedit", write.module_args(), task_vars)
+            if outcome.get("failed"):
+                self.warn(f"{REMOTE_ACCESS_SERVICE} restarted, but the pending-restart marker could not be removed ({write.describe()} in "
+                          f"{write.path}: {module_error(outcome)}); the next run restarts {REMOTE_ACCESS_SERVICE} once more.")
 
 
 def module_error(result: dict[str, t.Any]) -> str:

@@ -3,7 +3,7 @@
 
 """SSTP facts and plans: the one place that knows ``SstpSvc\\Parameters`` (pure: no Ansible imports).
 
-Facts (``docs``/rras.md; richardhicks/aovpntools ``Enable-SstpOffload.ps1``, ``Get-SstpOffload.ps1``):
+Facts (the collection docs ``docs/docsite/rst/rras.rst``; richardhicks/aovpntools ``Enable-SstpOffload.ps1``, ``Get-SstpOffload.ps1``):
 
 * ``SHA256CertificateHash`` (REG_BINARY, 32 bytes, written in the order the hex reads) and
   ``SHA1CertificateHash`` (REG_BINARY, 20 bytes) identify the certificate clients see; SSTP
@@ -154,7 +154,7 @@ def offload_absent_steps(current: Mapping[str, RegistryValue]) -> list[RegistryW
     """Desired state for offload off (HTTPS, the service picks its certificate), in write order.
 
     The end state is ``UseHttps`` = 1 and ``isHashConfiguredByAdmin`` not set. What happens to the
-    hashes depends on who wrote them (rras.md, "What the service does at start"):
+    hashes depends on who wrote them (docs/docsite/rst/rras.rst, "What the service does at start"):
 
     * Flag set (the run that turns a pinned offload off): the hashes are the load balancer's, so they go
       with the flag. Order: remove the flag first (while ``UseHttps`` is still 0 an unpinned hash changes

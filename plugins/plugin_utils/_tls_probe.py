@@ -133,7 +133,7 @@ def _presented_chain(tls: ssl.SSLSocket, leaf: bytes) -> tuple[bytes, ...]:
     if public is not None:
         certificates = list(public() or [])
     else:
-        sslobj = tls._sslobj  # pylint: disable=protected-access
+        sslobj = tls._sslobj  # type: ignore[attr-defined]  # pylint: disable=protected-access
         certificates = [certificate.public_bytes(_ssl.ENCODING_DER) for certificate in sslobj.get_unverified_chain() or []]
     if certificates and certificates[0] == leaf:
         certificates.pop(0)

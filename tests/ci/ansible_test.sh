@@ -1,21 +1,32 @@
 #!/usr/bin/env bash
-# Run ansible-test (e.g. `sanity --python 3.11`, `windows-integration -v`) offline from a tree laid out as
-# ansible_collections/aovpn/rras.
+# Run ansible-test (e.g. `sanity --python 3.12`, `windows-integration -v`) offline from a tree laid out as
+# ansible_collections/aovpn/rras, with the ansible-core of $VENV (default .venv).
 # ansible-test wants that path and a git work tree; it also bootstraps pip in its per-test venvs with a
-# get-pip script it would download: a stand-in (ensurepip + pip install) is written into a private HOME.
+# get-pip script it would download: a stand-in (ensurepip + pip install) is written into a private HOME,
+# under the name that ansible-core release looks for (get_pip_<pip version>.py; the pip version differs
+# between releases). Each venv gets its own tree and HOME, so the version matrix never shares a cache.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 venv=${VENV:-.venv}
 case "$venv" in /*) ;; *) venv="$repo/$venv" ;; esac
-out="$repo/tests/output/ansible-test"
+[ -x "$venv/bin/ansible-test" ] || { echo "ansible_test.sh: no ansible-test in $venv (run make first)" >&2; exit 1; }
+out="$repo/tests/output/ansible-test/$(basename "$venv")"
 tree="$out/ansible_collections/aovpn/rras"
 export HOME="$out/home"
+# ansible-test looks for pythonX.Y on PATH: the venv's own first (a pyenv shim may refuse the version).
+export PATH="$venv/bin:$PATH"
 
 pip_version=$("$venv/bin/python" - <<'PY'
-import ansible_test._util.target.setup.requirements as r, inspect, re, pathlib
-src = pathlib.Path(inspect.getfile(r)).parent.parent.parent.parent / "_internal" / "python_requirements.py"
-match = re.search(r"PIP_VERSION = '([^']+)'", src.read_text())
-print(match.group(1) if match else "24.2")
+import sys
+
+from ansible_test._internal.python_requirements import get_venv_packages
+
+
+class Python:  # the one attribute get_venv_packages reads
+    version = "%d.%d" % sys.version_info[:2]
+
+
+print(get_venv_packages(Python())["pip"])
 PY
 )
 mkdir -p "$HOME/.ansible/test/cache"
@@ -42,4 +53,4 @@ mkdir -p "$tree"
 )
 (cd "$tree" && git init -q && git add -A)
 cd "$tree"
-"$venv/bin/ansible-test" "$@"
+ansible-test "$@"

@@ -62,10 +62,12 @@ def test_certificate_file_every_format_relative_and_absolute(lab, fmt: str) -> N
     files = write_formats(lab.tmp_path / "files")  # files/ next to the playbook the lab writes into tmp_path
     path, password = files[fmt]
     extra = {"certificate_password": password} if password else {}
-    relative = lab.playbook(play({"certificate_file": path.name, "fqdn": NAME, **extra}))
+    # restart: true applies the change (a change left for a later restart stays pending, and changed, until then)
+    relative = lab.playbook(play({"certificate_file": path.name, "fqdn": NAME, "restart": True, **extra}))
     assert relative.rc == 0, relative.stdout
     result = relative.results(HOST, "Offload")[0]
-    assert result["changed"] is True and result["certificate_sha256"] == SHA256 and result["certificate_sha1"] == SHA1
+    assert result["changed"] is True and result["restarted"] is True
+    assert result["certificate_sha256"] == SHA256 and result["certificate_sha1"] == SHA1
     assert pinned(lab) == (SHA256, SHA1)
     again = lab.playbook(play({"certificate_file": str(path), "fqdn": NAME, **extra}))
     assert again.rc == 0 and again.results(HOST, "Offload")[0]["changed"] is False
@@ -75,7 +77,7 @@ def test_certificate_file_every_format_relative_and_absolute(lab, fmt: str) -> N
 def test_expiring_file_gives_a_real_warning(lab) -> None:
     soon = certgen.make_leaf(ISSUING, NAME, slot=63, not_after=certgen.NOW + datetime.timedelta(days=5, hours=1))
     path = certgen.write(lab.tmp_path / "soon.pem", certgen.cert_pem(soon.cert))
-    run = lab.playbook(play({"certificate_file": str(path), "fqdn": NAME}))
+    run = lab.playbook(play({"certificate_file": str(path), "fqdn": NAME, "restart": True}))  # applied: no pending-restart warning next run
     assert run.rc == 0, run.stdout
     warnings = run.results(HOST, "Offload")[0]["warnings"]
     assert any("expires in 5 day(s)" in warning for warning in warnings), warnings
@@ -129,7 +131,8 @@ def serve(directory: Path, label: str, leaf: certgen.Issued, *chain: certgen.Iss
 def test_endpoint_trusted_chain_pinned_once_per_run_for_every_server(lab) -> None:
     ca_path = certgen.write(lab.tmp_path / "root.pem", certgen.cert_pem(ROOT.cert))
     with serve(lab.tmp_path, "trusted", LEAF, ISSUING) as endpoint:
-        run = lab.playbook(play({"certificate_endpoint": endpoint.endpoint, "fqdn": NAME, "ca_path": str(ca_path)}, hosts="rras"))
+        first = {"certificate_endpoint": endpoint.endpoint, "fqdn": NAME, "ca_path": str(ca_path), "restart": True}  # applied, not left pending
+        run = lab.playbook(play(first, hosts="rras"))
         assert run.rc == 0, run.stdout
         assert endpoint.connections == 1, "one fetch per run for every server sharing the endpoint"
         hosts = [host for host, stats in run.stats.items() if stats.get("changed")]

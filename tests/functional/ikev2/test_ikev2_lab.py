@@ -58,10 +58,12 @@ def result(run, host: str) -> dict:
 def test_every_profile_then_one_read_when_converged(lab) -> None:
     run = lab.playbook(PLAY)
     assert run.rc == 0, run.stderr
-    # 2022 with an (empty) Ikev2 key: no Parameters read; 2019 without it: one more read.
-    assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK, ("win_regedit", IKEV2)]
+    # 2022 with an (empty) Ikev2 key: no Parameters read; 2019 without it: one more read. Writes: the pending-restart
+    # marker, then the value.
+    assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK, ("win_regedit", IKEV2),
+                                         ("win_regedit", IKEV2)]
     assert calls(lab, "ws2019-rras") == [("win_reg_stat", IKEV2), ("win_reg_stat", PARAMETERS),
-                                         ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK, ("win_regedit", IKEV2)]
+                                         ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK, ("win_regedit", IKEV2), ("win_regedit", IKEV2)]
     for host in NEW:
         assert result(run, host)["changed"] is True and result(run, host)["restart_required"] is True
         assert stored(lab, host) == {"type": "REG_DWORD", "value": 1}
@@ -79,6 +81,8 @@ def test_every_profile_then_one_read_when_converged(lab) -> None:
         assert calls(lab, host) == [("win_reg_stat", IKEV2), ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK]
         assert lab.reg_values(host, IKEV2) == {}, "nothing written"
 
+    for host in NEW:  # what the restart handler does after RemoteAccess restarted
+        lab.delete_reg_value(host, IKEV2, "AovpnRrasRestartPending")
     lab.clear_journal()
     run = lab.playbook(PLAY, extra_vars={"allow": True}, limit="rras")
     for host in NEW:
@@ -90,6 +94,8 @@ def test_every_profile_then_one_read_when_converged(lab) -> None:
         assert any("allow_unsupported_build=true" in warning for warning in outcome["warnings"])
         assert stored(lab, host) == {"type": "REG_DWORD", "value": 1}
 
+    for host in OLD:
+        lab.delete_reg_value(host, IKEV2, "AovpnRrasRestartPending")
     lab.clear_journal()
     run = lab.playbook(PLAY, limit="rras")
     assert run.rc == 0
@@ -116,7 +122,7 @@ def test_restart_only_after_a_change_and_disable_writes_zero(lab) -> None:
     run = lab.playbook(PLAY, limit="ws2022-sstp", extra_vars={"frag_restart": True})
     outcome = result(run, "ws2022-sstp")
     assert outcome["restarted"] is True and outcome["restart_required"] is False and "warnings" not in outcome
-    assert calls(lab, "ws2022-sstp")[-2:] == [("win_regedit", IKEV2), ("win_service", "RemoteAccess:restarted")]
+    assert calls(lab, "ws2022-sstp")[-3:] == [("win_regedit", IKEV2), ("win_service", "RemoteAccess:restarted"), ("win_regedit", IKEV2)]
 
     lab.clear_journal()
     run = lab.playbook(PLAY, limit="ws2022-sstp", extra_vars={"frag_restart": True})
@@ -127,7 +133,7 @@ def test_restart_only_after_a_change_and_disable_writes_zero(lab) -> None:
     outcome = result(run, "ws2022-sstp")
     assert outcome["changed"] is True and outcome["restart_required"] is True and outcome["restarted"] is False
     assert any("must be restarted" in warning for warning in outcome["warnings"])
-    assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), *ROLE_CHECK, ("win_regedit", IKEV2)]
+    assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), *ROLE_CHECK, ("win_regedit", IKEV2), ("win_regedit", IKEV2)]
     assert stored(lab, "ws2022-sstp") == {"type": "REG_DWORD", "value": 0}
 
     # disabled on a host that never had the value: nothing to write, no key created.
@@ -142,12 +148,13 @@ def test_failed_write_stops_without_restart_and_rerun_converges(lab) -> None:
                                                                 "msg": "Access is denied"}]}})
     run = lab.playbook(PLAY, limit="ws2019-rras", inventory=faulty, extra_vars={"frag_restart": True})
     outcome = result(run, "ws2019-rras")
-    assert outcome["failed"] is True and outcome["changed"] is False
+    # only the pending-restart marker was written (the key holds nothing else)
+    assert outcome["failed"] is True and outcome["changed"] is True
     assert "Failed to set EnableServerFragmentation (dword) = 1" in outcome["msg"] and "Access is denied" in outcome["msg"]
     assert "RemoteAccess was not restarted" in outcome["msg"]
     assert [entry["module"] for entry in lab.journal("ws2019-rras")][-1] == "win_regedit"
     assert lab.journal("ws2019-rras")[-1]["failed"] is True
-    assert lab.reg_values("ws2019-rras", IKEV2) is None
+    assert list(lab.reg_values("ws2019-rras", IKEV2) or {}) == ["AovpnRrasRestartPending"]
 
     lab.clear_journal()
     run = lab.playbook(PLAY, limit="ws2019-rras", extra_vars={"frag_restart": True})

@@ -51,7 +51,7 @@ def expected_from_lab(lab, host: str) -> dict:
     use_https = (sstp or {}).get("UseHttps", {"value": 1})["value"] != 0
     fragmentation = ikev2.get("EnableServerFragmentation")
     return {
-        # the role is its features (rras.md "Platform facts"): the keys and the service exist on every Windows Server
+        # the role is its features (docs/docsite/rst/rras.rst "Platform facts"): the keys and the service exist on every Windows Server
         "rras_installed": {f["name"] for f in state["features"] if f["installed"]} >= {"RemoteAccess", "DirectAccess-VPN"},
         "rras_configured": ({f["name"] for f in state["features"] if f["installed"]} >= {"RemoteAccess"}
                             and service is not None and service["start_mode"] != "disabled"),

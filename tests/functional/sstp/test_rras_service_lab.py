@@ -64,9 +64,12 @@ def test_absent_after_the_service_wrote_its_own_hashes_is_one_read(lab: Any) -> 
     assert absent["changed"] is True and absent["restarted"] is True, absent
     journal = lab.journal(host)
     writes = [(entry["args"]["name"], entry["args"]["state"]) for entry in journal if entry["module"] == "win_regedit"]
-    assert writes == [("isHashConfiguredByAdmin", "absent"), ("UseHttps", "present"), ("SHA256CertificateHash", "absent")]
-    assert journal[-1]["args"] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
-    assert modules(lab, host) == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit", "win_service"]
+    # the pending-restart marker before the first change, removed once RemoteAccess has restarted
+    assert writes == [("AovpnRrasRestartPending", "present"), ("isHashConfiguredByAdmin", "absent"), ("UseHttps", "present"),
+                      ("SHA256CertificateHash", "absent"), ("AovpnRrasRestartPending", "absent")]
+    assert journal[-2]["args"] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
+    assert modules(lab, host) == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit", "win_regedit", "win_service", "win_regedit"]
+    assert value(lab, host, "AovpnRrasRestartPending") is None
     # The restart was the service's start in HTTPS mode: it picked the VPN certificate and wrote the hashes itself.
     assert value(lab, host, "isHashConfiguredByAdmin") == 0 and value(lab, host, "UseHttps") == 1
     assert bytes(value(lab, host, "SHA1CertificateHash")) == bytes.fromhex(lab.pki["sha1"])
@@ -146,12 +149,17 @@ def test_a_pbes2_pfx_imports_on_windows_server_2016(lab: Any, tmp_path: Path) ->
     assert run.rc == 0, run.stdout[-5000:]
     journal = lab.journal("ws2016-rras")
     names = [entry["module"] for entry in journal]
-    # the real win_copy action: a query call, then the transfer (single)
-    assert names[names.index("win_copy") - 1:names.index("win_copy") + 4] == ["win_reg_stat", "win_copy", "win_copy", "win_certificate_store", "win_file"]
-    assert journal[names.index("win_copy") - 1]["args"]["name"] == "CurrentBuildNumber"
+    # the build read, the temporary file remembered before the copy, the real win_copy action (a query call, then the
+    # transfer), the import, the temporary file removed and forgotten
+    copy = names.index("win_copy")
+    assert names[copy - 2:copy + 5] == ["win_reg_stat", "win_regedit", "win_copy", "win_copy", "win_certificate_store", "win_file", "win_regedit"]
+    assert journal[copy - 2]["args"]["name"] == "CurrentBuildNumber"
+    assert journal[copy - 1]["args"]["data"] == journal[copy + 3]["args"]["path"], "the copy's path is remembered, then removed"
+    assert journal[copy + 4]["args"] == {**journal[copy + 4]["args"], "name": journal[copy - 1]["args"]["name"], "state": "absent"}
     assert not journal[names.index("win_certificate_store")]["failed"]
     assert bytes(value(lab, "ws2016-rras", "SHA1CertificateHash")) == bytes.fromhex(lab.pki["sha1"])
-    removed = next(entry["hosts"]["ws2016-rras"] for play_result in run.json["plays"] for entry in play_result["tasks"]
-                   if entry["task"]["name"].endswith("Remove the re-encoded PFX from the controller"))
+    # the drift probe (check mode) skips it; the rolling play removes the file
+    (removed,) = [entry["hosts"]["ws2016-rras"] for play_result in run.json["plays"] for entry in play_result["tasks"]
+                  if entry["task"]["name"].endswith("Remove the re-encoded PFX from the controller") and not entry["hosts"]["ws2016-rras"].get("skipped")]
     assert removed["changed"] is True and removed["path"].startswith(str(local_tmp)), "the re-encoded PFX is deleted from the controller"
     assert lab.pki["password"] not in run.stdout

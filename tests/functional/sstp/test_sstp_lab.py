@@ -44,7 +44,9 @@ def test_adhoc_offload_writes_hash_bytes_in_written_order(lab) -> None:
     assert _value(values, "SHA256CertificateHash") == {"type": "REG_BINARY", "value": list(bytes.fromhex(HASH))}
     assert _value(values, "UseHttps") == {"type": "REG_DWORD", "value": 0}
     assert _value(values, "isHashConfiguredByAdmin") == {"type": "REG_DWORD", "value": 1}
-    assert _modules(lab.journal(HOST)) == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit"]
+    # the pending-restart marker first, then the three values (no restart: the marker stays)
+    assert _modules(lab.journal(HOST)) == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit", "win_regedit"]
+    assert _value(values, "AovpnRrasRestartPending") == {"type": "REG_DWORD", "value": 1}
 
 
 def test_check_mode_writes_nothing_and_second_run_reads_once(lab) -> None:
@@ -56,7 +58,7 @@ def test_check_mode_writes_nothing_and_second_run_reads_once(lab) -> None:
     assert "state" not in lab.journal(HOST)[1]["args"], "the role check's win_service call is a read"
     assert _value(lab.reg_values(HOST, SSTP_KEY), "SHA256CertificateHash") is None
 
-    assert lab.playbook(_offload_play(f"{{certificate_hash: '{HASH}'}}")).rc == 0
+    assert lab.playbook(_offload_play(f"{{certificate_hash: '{HASH}', restart: true}}")).rc == 0
     lab.clear_journal(HOST)
     again = lab.playbook(_offload_play(f"{{certificate_hash: '{HASH}', restart: true}}"))
     assert again.results(HOST, "Offload")[0]["changed"] is False
@@ -70,7 +72,7 @@ def test_fault_mid_way_stops_without_restart_and_rerun_converges(lab) -> None:
     result = run.results(HOST, "Offload")[0]
     assert result["failed"] is True and "Access is denied" in result["msg"]
     assert result["msg"].startswith("Failed to set UseHttps (dword) = 0")
-    assert "Applied before the failure: set SHA256CertificateHash" in result["msg"]
+    assert "Applied before the failure: set AovpnRrasRestartPending (dword) = 1; set SHA256CertificateHash" in result["msg"]
     assert not [entry for entry in lab.journal(HOST) if entry["module"] == "win_service" and "state" in entry["args"]], "no restart"
     values = lab.reg_values(HOST, SSTP_KEY)
     assert _value(values, "SHA256CertificateHash")["value"] == list(bytes.fromhex(HASH))
@@ -80,7 +82,8 @@ def test_fault_mid_way_stops_without_restart_and_rerun_converges(lab) -> None:
     rerun = lab.playbook(_offload_play(f"{{certificate_hash: '{HASH}', restart: true}}"))
     assert rerun.rc == 0, rerun.stdout
     assert rerun.results(HOST, "Offload")[0]["restarted"] is True
-    assert _modules(lab.journal(HOST)) == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_service"]
+    assert _modules(lab.journal(HOST)) == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_service", "win_regedit"]
+    assert _value(lab.reg_values(HOST, SSTP_KEY), "AovpnRrasRestartPending") is None
     assert _value(lab.reg_values(HOST, SSTP_KEY), "UseHttps")["value"] == 0
 
 

@@ -31,6 +31,7 @@ def run_action() -> t.Callable[..., tuple[dict[str, t.Any], FakeHost]]:
         connection._shell.tmpdir = None
         plugin = action_class(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
         plugin._execute_module = host
+        plugin._load_name = task.action  # set by the plugin loader; ansible-core 2.16 reads it in validate_argument_spec
         return plugin.run(task_vars=task_vars or {}), host
 
     return run

@@ -16,6 +16,8 @@ import base64
 import typing as t
 from dataclasses import dataclass, field
 
+from ansible.errors import AnsibleConnectionFailure
+
 _STAT_TYPES = {"binary": "REG_BINARY", "dword": "REG_DWORD", "qword": "REG_QWORD", "string": "REG_SZ"}
 
 
@@ -34,6 +36,8 @@ class FakeHost:
     certificates: list[FakeCertificate] = field(default_factory=list)
     fail_write: str | None = None
     fail_restart: bool = False
+    lose_connection_at: str | None = None
+    """Name of a value whose write raises AnsibleConnectionFailure (the write is not made), like a lost WinRM connection."""
     service_exists: bool = True
     start_mode: str = "auto"
     """``disabled`` = RRAS not configured (or the role not installed: see :attr:`role_installed`)."""
@@ -67,6 +71,8 @@ class FakeHost:
         return {"changed": False, "exists": True, "properties": properties, "sub_keys": []}
 
     def _win_regedit(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
+        if self.lose_connection_at is not None and args["name"].lower() == self.lose_connection_at.lower():
+            raise AnsibleConnectionFailure("ntlm: HTTPSConnectionPool(host='vpn1', port=5986): Read timed out.")
         if self.fail_write is not None and args["name"].lower() == self.fail_write.lower():
             return {"failed": True, "msg": "Access is denied", "changed": False}
         key = self.keys.setdefault(args["path"], {})

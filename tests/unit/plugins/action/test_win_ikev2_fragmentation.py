@@ -15,6 +15,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import (
     NOT_INSTALLED_MSG,
     REMOTE_ACCESS_PARAMETERS_KEY,
 )
+from ansible_collections.aovpn.rras.plugins.plugin_utils._restart_marker import PENDING_RESTART
 from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import FakeHost
 
 ROLE_CHECK = [("win_service", "RemoteAccess"), ("win_feature_info", "RemoteAccess")]
@@ -39,8 +40,8 @@ def test_enable_on_fresh_rras_creates_the_value_with_minimal_calls(run_action) -
     result, host = run_action(ActionModule, rras_host(), {})
     assert not result.get("failed"), result
     assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", REMOTE_ACCESS_PARAMETERS_KEY),
-                           ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK, ("win_regedit", IKEV2_KEY)]
-    assert host.keys[IKEV2_KEY] == {"EnableServerFragmentation": ("REG_DWORD", 1)}
+                           ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK, ("win_regedit", IKEV2_KEY), ("win_regedit", IKEV2_KEY)]
+    assert host.keys[IKEV2_KEY] == {PENDING_RESTART: ("REG_DWORD", 1), "EnableServerFragmentation": ("REG_DWORD", 1)}
     assert result["changed"] is True and result["os_build"] == 17763
     assert result["before"] == {"server_fragmentation": False, "enable_server_fragmentation": None}
     assert result["after"] == {"server_fragmentation": True, "enable_server_fragmentation": 1}
@@ -51,8 +52,9 @@ def test_enable_on_fresh_rras_creates_the_value_with_minimal_calls(run_action) -
 def test_existing_ikev2_key_skips_the_parameters_read(run_action) -> None:
     result, host = run_action(ActionModule, rras_host(ikev2={"EnableServerFragmentation": ("REG_DWORD", 0)}), {"restart": True})
     assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK,
-                           ("win_regedit", IKEV2_KEY), ("win_service", "RemoteAccess")]
-    assert host.calls[-1][1] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
+                           ("win_regedit", IKEV2_KEY), ("win_regedit", IKEV2_KEY), ("win_service", "RemoteAccess"), ("win_regedit", IKEV2_KEY)]
+    assert host.calls[-2][1] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
+    assert host.keys[IKEV2_KEY] == {"EnableServerFragmentation": ("REG_DWORD", 1)}
     assert result["restarted"] is True and result["restart_required"] is False
     assert "warnings" not in result
 
@@ -69,8 +71,8 @@ def test_steady_state_is_one_read_without_build_check(run_action, state: str) ->
 
 def test_disabled_writes_explicit_zero_without_reading_the_build(run_action) -> None:
     result, host = run_action(ActionModule, rras_host(build="9600", ikev2={"enableserverfragmentation": ("REG_DWORD", 1)}), {"state": "disabled"})
-    assert paths(host) == [("win_reg_stat", IKEV2_KEY), *ROLE_CHECK, ("win_regedit", IKEV2_KEY)]
-    assert host.keys[IKEV2_KEY] == {"enableserverfragmentation": ("REG_DWORD", 0)}
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), *ROLE_CHECK, ("win_regedit", IKEV2_KEY), ("win_regedit", IKEV2_KEY)]
+    assert host.keys[IKEV2_KEY] == {"enableserverfragmentation": ("REG_DWORD", 0), PENDING_RESTART: ("REG_DWORD", 1)}
     assert result["changed"] is True and "os_build" not in result
     assert result["after"] == {"server_fragmentation": False, "enable_server_fragmentation": 0}
 
@@ -140,7 +142,8 @@ def test_failed_write_names_it_and_does_not_restart(run_action) -> None:
     host.fail_write = "EnableServerFragmentation"
     result, host = run_action(ActionModule, host, {"restart": True})
     assert result["failed"] is True and "Access is denied" in result["msg"] and "not restarted" in result["msg"]
-    assert result["changed"] is False and result["not_applied"] == ["set EnableServerFragmentation (dword) = 1"]
+    assert result["not_applied"] == ["set EnableServerFragmentation (dword) = 1"]
+    assert result["after"] == result["before"] == {"server_fragmentation": False, "enable_server_fragmentation": None}
     assert host.modules().count("win_service") == 1, "the role check's read, no restart"
     host.fail_write = None
     result, host = run_action(ActionModule, host, {"restart": True})

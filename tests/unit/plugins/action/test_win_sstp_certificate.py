@@ -13,6 +13,7 @@ from ansible.errors import AnsibleActionFail
 from ansible_collections.aovpn.rras.plugins.action.win_sstp_certificate import ActionModule
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import NOT_INSTALLED_MSG, PARAMETERS_KEY
 from ansible_collections.aovpn.rras.tests.unit import certgen
+from ansible_collections.aovpn.rras.plugins.plugin_utils._restart_marker import PENDING_RESTART
 from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import FakeCertificate, FakeHost
 
 GOOD = certgen.make_leaf(None, dns_names=("vpn.example.com",))
@@ -33,10 +34,10 @@ def host_with(*issued: certgen.Issued, has_private_key: bool = True, key: dict |
 def test_binds_certificate_by_thumbprint(run_action) -> None:
     result, host = run_action(ActionModule, host_with(GOOD), {"thumbprint": GOOD_SHA1.lower(), "fqdn": "vpn.example.com"}, diff=True)
     assert not result.get("failed"), result
-    assert host.modules() == ["win_reg_stat", "win_certificate_info", *PRE_WRITE, "win_regedit", "win_regedit", "win_regedit"]
+    assert host.modules() == ["win_reg_stat", "win_certificate_info", *PRE_WRITE, "win_regedit", "win_regedit", "win_regedit", "win_regedit"]
     assert host.calls[1][1] == {"thumbprint": GOOD_SHA1, "store_name": "My", "store_location": "LocalMachine"}
     assert [args["path"] for name, args in host.calls[4:6]] == [BINDINGS + "0.0.0.0:443", BINDINGS + "[::]:443"]
-    assert [args["name"] for name, args in host.calls[6:]] == ["SHA256CertificateHash", "SHA1CertificateHash", "UseHttps"]
+    assert [args["name"] for name, args in host.calls[6:]] == [PENDING_RESTART, "SHA256CertificateHash", "SHA1CertificateHash", "UseHttps"]
     key = host.keys[PARAMETERS_KEY]
     assert key["SHA256CertificateHash"] == ("REG_BINARY", bytes.fromhex(GOOD_SHA256))
     assert key["SHA1CertificateHash"] == ("REG_BINARY", bytes.fromhex(GOOD_SHA1))
@@ -52,6 +53,11 @@ def test_certificate_text_finds_the_same_certificate_and_second_run_reads_twice(
     assert host.keys[PARAMETERS_KEY]["UseHttps"] == ("REG_DWORD", 0)
     host.calls.clear()
     result, host = run_action(ActionModule, host, {"certificate": chain, "use_http": True, "restart": True})
+    # the first run changed without restarting: the second restarts (pending) and writes no setting
+    assert host.modules() == ["win_reg_stat", "win_certificate_info", "win_service", "win_regedit"]
+    assert result["changed"] is True and result["restarted"] is True and result["restart_pending"] is True
+    host.calls.clear()
+    result, host = run_action(ActionModule, host, {"certificate": chain, "use_http": True, "restart": True})
     assert host.modules() == ["win_reg_stat", "win_certificate_info"]
     assert result["changed"] is False and result["restarted"] is False
 
@@ -60,8 +66,8 @@ def test_fresh_rras_gets_the_pin(run_action) -> None:
     host = host_with(GOOD, key={"SHA256CertificateHash": ("REG_BINARY", bytes.fromhex(GOOD_SHA256)),
                                 "SHA1CertificateHash": ("REG_BINARY", bytes.fromhex(GOOD_SHA1))})
     result, host = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1, "restart": True})
-    assert [args["name"] for name, args in host.calls[6:-1]] == ["isHashConfiguredByAdmin", "UseHttps"]
-    assert host.modules()[-1] == "win_service" and result["restarted"] is True
+    assert [args["name"] for name, args in host.calls[6:-2]] == [PENDING_RESTART, "isHashConfiguredByAdmin", "UseHttps"]
+    assert host.modules()[-2:] == ["win_service", "win_regedit"] and result["restarted"] is True
 
 
 def test_check_mode_validates_but_writes_nothing(run_action) -> None:

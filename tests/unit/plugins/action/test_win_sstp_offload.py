@@ -9,6 +9,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.aovpn.rras.plugins.action.win_sstp_offload import ActionModule
+from ansible_collections.aovpn.rras.plugins.plugin_utils._restart_marker import PENDING_RESTART
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import NOT_INSTALLED_MSG, PARAMETERS_KEY
 from ansible_collections.aovpn.rras.tests.unit import certgen
 
@@ -36,10 +37,11 @@ def https_host() -> FakeHost:
 def test_present_converges_in_planned_order(run_action) -> None:
     result, host = run_action(ActionModule, https_host(), {"certificate_hash": PASTED})
     assert not result.get("failed"), result
-    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit"]
+    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit", "win_regedit"]
     assert [(args["name"], args["state"]) for name, args in host.calls[3:]] == [
-        ("SHA256CertificateHash", "present"), ("UseHttps", "present"), ("SHA1CertificateHash", "absent")]
+        (PENDING_RESTART, "present"), ("SHA256CertificateHash", "present"), ("UseHttps", "present"), ("SHA1CertificateHash", "absent")]
     key = host.keys[PARAMETERS_KEY]
+    assert key[PENDING_RESTART] == ("REG_DWORD", 1), "the change is remembered until RemoteAccess restarts"
     assert key["SHA256CertificateHash"] == ("REG_BINARY", bytes.fromhex(HASH))
     assert key["UseHttps"] == ("REG_DWORD", 0)
     assert "SHA1CertificateHash" not in key and key["IsHashConfiguredByAdmin"] == ("REG_DWORD", 1)
@@ -89,8 +91,10 @@ def test_diff_shows_hex_hashes(run_action) -> None:
 
 def test_restart_after_all_writes(run_action) -> None:
     result, host = run_action(ActionModule, https_host(), {"certificate_hash": HASH, "restart": True})
-    assert host.modules()[-1] == "win_service" and host.modules().count("win_service") == 2, "the role check's read, then the restart"
-    assert host.calls[-1][1] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
+    assert host.modules()[-2:] == ["win_service", "win_regedit"] and host.modules().count("win_service") == 2, "the role check's read, then the restart"
+    assert host.calls[-2][1] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
+    assert host.calls[-1][1] == {"path": PARAMETERS_KEY, "name": PENDING_RESTART, "state": "absent"}
+    assert PENDING_RESTART not in host.keys[PARAMETERS_KEY]
     assert result["restarted"] is True and result["restart_required"] is False and "warnings" not in result
 
 
@@ -98,10 +102,13 @@ def test_failed_write_stops_without_restart_and_rerun_converges(run_action) -> N
     host = FakeHost(keys={PARAMETERS_KEY: {}}, fail_write="UseHttps")
     result, host = run_action(ActionModule, host, {"certificate_hash": HASH, "restart": True})
     assert result["failed"] is True
-    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit"], "no restart"
+    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit", "win_regedit"], "no restart"
     assert result["msg"].startswith("Failed to set UseHttps (dword) = 0 in ")
     assert "Access is denied" in result["msg"]
-    assert f"Applied before the failure: set SHA256CertificateHash (binary) = {HASH}; set isHashConfiguredByAdmin (dword) = 1." in result["msg"]
+    assert (f"Applied before the failure: set {PENDING_RESTART} (dword) = 1; set SHA256CertificateHash (binary) = {HASH}; "
+            "set isHashConfiguredByAdmin (dword) = 1.") in result["msg"]
+    # after: what the host holds now (hash pinned, still HTTPS), not the wanted state
+    assert result["after"]["certificate_sha256"] == HASH and result["after"]["use_https"] is True and result["after"]["mode"] == "https"
     assert "Not attempted: remove SHA1CertificateHash." not in result["msg"], "SHA1 is absent already, so it is not planned"
     assert "RemoteAccess was not restarted" in result["msg"]
     assert result["changed"] is True and result["restart_required"] is True and result["restarted"] is False
@@ -109,15 +116,18 @@ def test_failed_write_stops_without_restart_and_rerun_converges(run_action) -> N
     host.fail_write = None
     host.calls.clear()
     result, host = run_action(ActionModule, host, {"certificate_hash": HASH, "restart": True})
-    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_service"]
-    assert result["changed"] is True and result["restarted"] is True
+    assert host.modules() == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_service", "win_regedit"], "marker there already: not rewritten"
+    assert result["changed"] is True and result["restarted"] is True and result["restart_pending"] is True
+    assert PENDING_RESTART not in host.keys[PARAMETERS_KEY]
 
 
 def test_failure_of_first_write_reports_nothing_applied(run_action) -> None:
     host = FakeHost(keys={PARAMETERS_KEY: {}}, fail_write="SHA256CertificateHash")
     result, dummy = run_action(ActionModule, host, {"certificate_hash": HASH})
-    assert result["failed"] is True and result["changed"] is False
-    assert "Applied before the failure: nothing." in result["msg"]
+    # only the marker was written: no setting changed, but the next run restarts once (one restart too many, never too few)
+    assert result["failed"] is True and result["changed"] is True
+    assert f"Applied before the failure: set {PENDING_RESTART} (dword) = 1." in result["msg"]
+    assert result["after"] == result["before"]
     assert "Not attempted: set isHashConfiguredByAdmin (dword) = 1; set UseHttps (dword) = 0." in result["msg"]
 
 
@@ -154,8 +164,9 @@ def test_absent_converges_and_is_idempotent(run_action) -> None:
         "ishashconfiguredbyadmin": ("REG_DWORD", 1), "ListenerPort": ("REG_DWORD", 0)}})
     result, host = run_action(ActionModule, host, {"state": "absent"})
     assert [(args["name"], args["state"]) for name, args in host.calls[3:]] == [
-        ("isHashConfiguredByAdmin", "absent"), ("UseHttps", "present"), ("SHA256CertificateHash", "absent")]
-    assert host.keys[PARAMETERS_KEY] == {"UseHttps": ("REG_DWORD", 1), "ListenerPort": ("REG_DWORD", 0)}
+        (PENDING_RESTART, "present"), ("isHashConfiguredByAdmin", "absent"), ("UseHttps", "present"), ("SHA256CertificateHash", "absent")]
+    assert host.keys[PARAMETERS_KEY] == {"UseHttps": ("REG_DWORD", 1), "ListenerPort": ("REG_DWORD", 0), PENDING_RESTART: ("REG_DWORD", 1)}
+    del host.keys[PARAMETERS_KEY][PENDING_RESTART]  # RemoteAccess restarted
     assert result["changed"] is True and result["after"]["mode"] == "https"
     host.calls.clear()
     result, host = run_action(ActionModule, host, {"state": "absent"})
@@ -175,8 +186,8 @@ def test_absent_leaves_the_hashes_the_service_wrote_at_start(run_action) -> None
 def test_absent_in_offload_with_the_services_hashes_only_switches_to_https(run_action) -> None:
     key = {"UseHttps": ("REG_DWORD", 0), "SHA256CertificateHash": ("REG_BINARY", OLD256), "isHashConfiguredByAdmin": ("REG_DWORD", 0)}
     result, host = run_action(ActionModule, FakeHost(keys={PARAMETERS_KEY: dict(key)}), {"state": "absent"})
-    assert [(args["name"], args["state"]) for name, args in host.calls[3:]] == [("UseHttps", "present")]
-    assert host.keys[PARAMETERS_KEY] == {**key, "UseHttps": ("REG_DWORD", 1)} and result["changed"] is True
+    assert [(args["name"], args["state"]) for name, args in host.calls[3:]] == [(PENDING_RESTART, "present"), ("UseHttps", "present")]
+    assert host.keys[PARAMETERS_KEY] == {**key, "UseHttps": ("REG_DWORD", 1), PENDING_RESTART: ("REG_DWORD", 1)} and result["changed"] is True
 
 
 @pytest.mark.parametrize(("host", "message"), [

@@ -46,6 +46,7 @@ def test_cert_thumbprint_on_pem_and_base64_text(tmp_path: Path) -> None:
         ("cert_info", "", {}, "^input: is empty$"),
         ("cert_info", certgen.cert_pem(LEAF.cert).decode(), {"select": "last"}, "^select must be one of leaf, first, all, not 'last'$"),
         ("thumbprint", "A" * 40, {}, r"^the input looks like a SHA-1 thumbprint \(40 hex characters\) where a SHA-256 thumbprint \(64\) is expected$"),
+        ("thumbprint", "A" * 40, {"name": "sstp_offload_certificate_hash"}, r"^sstp_offload_certificate_hash looks like a SHA-1 thumbprint"),
         ("thumbprint", "A" * 64, {"algorithm": "md5"}, "^algorithm must be one of sha1, sha256, sha384, sha512, not 'md5'$"),
         ("thumbprint", None, {}, "^the input is of type NoneType, not text holding a SHA-256 thumbprint$"),
     ],

@@ -50,7 +50,7 @@ def test_same_result_as_the_filter_on_the_same_text(playbook_dir: Path) -> None:
     text = (playbook_dir / "files" / "chain.pem").read_text(encoding="ascii")
     from_filter = filter_loader.get("aovpn.rras.cert_info").j2_function(text, fqdn="other.example.com", fqdn_name="vpn_name")
     (from_lookup,) = run(playbook_dir, "chain.pem", fqdn="other.example.com", fqdn_name="vpn_name")
-    assert from_lookup == from_filter
+    assert from_lookup == dict(from_filter, pkcs12_key=False)
     assert from_lookup["problems"] == ["does not cover vpn_name other.example.com (it names vpn.example.com)"]
 
 
@@ -58,6 +58,7 @@ def test_pfx_with_password_returns_the_certificate_but_never_the_key(playbook_di
     (info,) = run(playbook_dir, "vpn.pfx", password=PASSWORD)
     assert info["pem"] == certgen.cert_pem(LEAF.cert).decode()
     assert "PRIVATE KEY" not in str(info) and PASSWORD not in str(info)
+    assert info["pkcs12_key"] is True
     with pytest.raises(AnsibleLookupError, match="the password is wrong") as caught:
         run(playbook_dir, "vpn.pfx", password="Wr0ng-" + PASSWORD)
     assert PASSWORD not in str(caught.value)
@@ -76,6 +77,12 @@ def test_problems(playbook_dir: Path, term: str, options: dict[str, Any], expect
     (info,) = run(playbook_dir, term, **options)
     assert len(info["problems"]) == len(expected)
     assert all(problem.startswith(prefix) for problem, prefix in zip(info["problems"], expected)), info["problems"]
+
+
+def test_pkcs12_key_only_for_a_pfx_holding_its_key(playbook_dir: Path) -> None:
+    certgen.write_pkcs12(playbook_dir / "files" / "nokey.pfx", LEAF, with_key=False)
+    (chain,), (der,), (nokey,) = run(playbook_dir, "chain.pem"), run(playbook_dir, "client.cer"), run(playbook_dir, "nokey.pfx")
+    assert (chain["pkcs12_key"], der["pkcs12_key"], nokey["pkcs12_key"]) == (False, False, False)
 
 
 def test_select_all_and_several_terms(playbook_dir: Path) -> None:

@@ -76,7 +76,7 @@ def test_errors_name_the_file_and_cause(playbook_dir: Path, term: str, options: 
 
 
 def test_option_choices_are_checked_by_ansible(playbook_dir: Path) -> None:
-    with pytest.raises(AnsibleOptionsError, match="Invalid value 'md5' for config 'algorithm'"):
+    with pytest.raises(AnsibleOptionsError, match=r"Invalid value .md5. for config.*algorithm"):
         run(playbook_dir, "vpn.cer", algorithm="md5")
 
 

@@ -4,7 +4,7 @@
 
 Windows Server 2016 and 2012 R2 (builds below 17763) cannot decrypt PBES2 (the OpenSSL 3 and
 ``cryptography`` BestAvailableEncryption default) and fail with "The specified network password
-is not correct." (rras.md "Platform facts"). The lab's win_certificate_store needs to tell such a
+is not correct." (docs/docsite/rst/rras.rst "Platform facts"). The lab's win_certificate_store needs to tell such a
 file from the legacy PBE-SHA1-3DES form, so this walks the visible structure:
 
     PFX ::= SEQUENCE { version, authSafe ContentInfo, macData OPTIONAL }

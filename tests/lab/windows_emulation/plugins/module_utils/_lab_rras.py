@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """What the RemoteAccess service does with SSTP when it starts, applied to a lab host's state.
 
-Follows rras.md "What the service does at start" (``SetupSstpServerConfig`` -> ``ConfigureSstpServer``
+Follows docs/docsite/rst/rras.rst "What the service does at start" (``SetupSstpServerConfig`` -> ``ConfigureSstpServer``
 -> ``PlumbCertificateToHttp`` in ``sstpcfg.dll``; from a public decompilation, not verified on a
 real host). The http.sys SSL bindings live where Windows keeps them, as registry keys
 ``HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\<ip>:<port>``, so the
@@ -56,7 +56,7 @@ def app_id_text(data: bytes) -> str:
 
 
 def _is_sstp(app_id: bytes) -> bool:
-    """The SSTP app id in either byte order (rras.md: the stored order is probably the memory order)."""
+    """The SSTP app id in either byte order (docs/docsite/rst/rras.rst: the stored order is probably the memory order)."""
     sstp = uuid.UUID(SSTP_APP_ID)
     return bytes(app_id) in (sstp.bytes_le, sstp.bytes)
 

@@ -6,7 +6,7 @@ Like win_certificate_store.ps1 (ansible.windows 3.3.0) it imports a file that is
 host (``path`` in the emulated file system; copy it there with win_copy first), every certificate
 of a PKCS#12 goes into the one store, and a certificate present without its key is re-imported.
 On builds below 17763 (the host's ``CurrentBuildNumber``) a PKCS#12 encrypted with PBES2 fails as
-on Windows Server 2016/2012 R2 (rras.md "Platform facts"); which encryption a file uses is read
+on Windows Server 2016/2012 R2 (docs/docsite/rst/rras.rst "Platform facts"); which encryption a file uses is read
 from its structure by ``_lab_pfx.encryption_algorithms``.
 """
 
