@@ -85,9 +85,9 @@ class ActionModule(RrasActionBase):
         if args["state"] == "absent":
             steps = offload_absent_steps(current)
         plan = RegistryPlan.from_steps(PARAMETERS_KEY, current, steps, sstp_settings, extra)
-        warning = sha1_hash_warning(plan.after())
-        if warning:
-            self.warn(warning)
+        sha1_warning = sha1_hash_warning(plan.after())
+        if sha1_warning:
+            self.warn(sha1_warning)
         return self.converge(plan, restart=args["restart"], task_vars=task_vars)
 
     def _certificate(self, args: dict[str, t.Any]) -> tuple[x509.Certificate, str]:

@@ -31,6 +31,7 @@ def legacy_pkcs12(data: bytes, password: str, source: str) -> bytes:
     ``source`` and never hold the password.
     """
     # cryptography is imported here, not at module level: ansible-test's import sanity test has no cryptography.
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa  # pylint: disable=import-outside-toplevel
     from cryptography.hazmat.primitives.hashes import SHA1  # pylint: disable=import-outside-toplevel
     from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12  # pylint: disable=import-outside-toplevel
 
@@ -43,10 +44,13 @@ def legacy_pkcs12(data: bytes, password: str, source: str) -> bytes:
         raise CertificateError(f"{source}: cannot open the PKCS#12 file: the password is wrong or the file is corrupt") from None
     if bundle.key is None or bundle.cert is None:
         raise CertificateError(f"{source}: the PKCS#12 file must hold the certificate with its private key")
+    key = bundle.key
+    if not isinstance(key, (rsa.RSAPrivateKey, dsa.DSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey, ed448.Ed448PrivateKey)):
+        raise CertificateError(f"{source}: a {type(key).__name__} key cannot be written to a PKCS#12 file for Windows")
     encryption = (PrivateFormat.PKCS12.encryption_builder()
                   .kdf_rounds(LEGACY_KDF_ROUNDS)
                   .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
                   .hmac_hash(SHA1())
                   .build(secret))
     return pkcs12.serialize_key_and_certificates(
-        bundle.cert.friendly_name, bundle.key, bundle.cert.certificate, [extra.certificate for extra in bundle.additional_certs] or None, encryption)
+        bundle.cert.friendly_name, key, bundle.cert.certificate, [extra.certificate for extra in bundle.additional_certs] or None, encryption)

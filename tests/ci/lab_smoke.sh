@@ -67,19 +67,19 @@ run ansible-playbook aovpn.rras.site --check --diff "${offload[@]}"
 [ "$rc" = 0 ] || fail "site --check (offload) failed"
 run ansible-playbook aovpn.rras.site --check --diff "${certificate[@]}"
 [ "$rc" = 0 ] || fail "site --check (certificate) failed"
-[ "$(state "$offload_host")" = "$before_offload" ] && [ "$(state "$certificate_host")" = "$before_certificate" ] || fail "check mode changed a host"
+{ [ "$(state "$offload_host")" = "$before_offload" ] && [ "$(state "$certificate_host")" = "$before_certificate" ]; } || fail "check mode changed a host"
 
 step "site applies sstp_offload + ikev2_fragmentation, then sstp_certificate + ikev2_fragmentation"
 run ansible-playbook aovpn.rras.site --diff "${offload[@]}"
-[ "$rc" = 0 ] && [ "$(changed "$offload_host")" -gt 0 ] || fail "site (offload) failed or changed nothing"
+{ [ "$rc" = 0 ] && [ "$(changed "$offload_host")" -gt 0 ]; } || fail "site (offload) failed or changed nothing"
 run ansible-playbook aovpn.rras.site --diff "${certificate[@]}"
-[ "$rc" = 0 ] && [ "$(changed "$certificate_host")" -gt 0 ] || fail "site (certificate) failed or changed nothing"
+{ [ "$rc" = 0 ] && [ "$(changed "$certificate_host")" -gt 0 ]; } || fail "site (certificate) failed or changed nothing"
 
 step "a second run changes nothing"
 run ansible-playbook aovpn.rras.site "${offload[@]}"
-[ "$rc" = 0 ] && [ "$(changed "$offload_host")" = 0 ] || fail "second site run (offload) failed or changed something"
+{ [ "$rc" = 0 ] && [ "$(changed "$offload_host")" = 0 ]; } || fail "second site run (offload) failed or changed something"
 run ansible-playbook aovpn.rras.site "${certificate[@]}"
-[ "$rc" = 0 ] && [ "$(changed "$certificate_host")" = 0 ] || fail "second site run (certificate) failed or changed something"
+{ [ "$rc" = 0 ] && [ "$(changed "$certificate_host")" = 0 ]; } || fail "second site run (certificate) failed or changed something"
 
 step "diagnose after the fix passes"
 run ansible-playbook aovpn.rras.diagnose "${diagnose[@]}" -e "diagnose_report_json=$out/after.json"
@@ -87,9 +87,9 @@ run ansible-playbook aovpn.rras.diagnose "${diagnose[@]}" -e "diagnose_report_js
 
 step "ad hoc: aovpn.rras.win_rras_info and ansible.windows.win_reg_stat"
 run ansible "$offload_host" -m aovpn.rras.win_rras_info -o
-[ "$rc" = 0 ] && grep -q "^$offload_host | SUCCESS" "$log" || fail "ad hoc aovpn.rras.win_rras_info failed"
+{ [ "$rc" = 0 ] && grep -q "^$offload_host | SUCCESS" "$log"; } || fail "ad hoc aovpn.rras.win_rras_info failed"
 run ansible "$offload_host" -m ansible.windows.win_reg_stat -a "path=$SSTP name=UseHttps" -o
-[ "$rc" = 0 ] && grep -qE "^$offload_host \| SUCCESS.*\"value\": 0[,}]" "$log" || fail "ad hoc win_reg_stat: UseHttps is not 0 after offload"
+{ [ "$rc" = 0 ] && grep -qE "^$offload_host \| SUCCESS.*\"value\": 0[,}]" "$log"; } || fail "ad hoc win_reg_stat: UseHttps is not 0 after offload"
 
 step "integration targets, one lab host per profile"
 hosts=$(python - <<'PY'

@@ -26,7 +26,7 @@ venv="$repo/tests/output/venvs/core-$want"
 cd "$repo"
 
 require_venv() {
-  [ -x "$venv/bin/ansible-test" ] && [ -f "$venv/.matrix-installed" ] \
+  { [ -x "$venv/bin/ansible-test" ] && [ -f "$venv/.matrix-installed" ]; } \
     || { echo "matrix.sh: $venv is not set up (the setup step failed or did not run: see its output)" >&2; exit 1; }
 }
 

@@ -190,6 +190,9 @@ class Lab:
 
     def inventory_with(self, host_vars: dict[str, dict[str, Any]]) -> Path:
         """A copy of the lab inventory with extra host vars (e.g. ``lab_faults``) merged in."""
+        unknown = set(host_vars) - set(self.hosts)
+        if unknown:
+            raise AssertionError(f"not lab hosts: {sorted(unknown)} (the lab has {self.hosts})")
         data = yaml.safe_load(Path(self.inventory).read_text(encoding="utf-8"))
 
         def merge(group: dict[str, Any]) -> None:

@@ -30,9 +30,9 @@ def test_missing_community_crypto_is_named(lab: t.Any, tmp_path: Path) -> None:
 
 
 def test_windows_probe_host_is_refused(lab: t.Any, tmp_path: Path) -> None:
-    inventory = lab.inventory_with({"ws2022-norras": {"ansible_connection": "winrm"}})
+    inventory = lab.inventory_with({"ws2022-base": {"ansible_connection": "winrm"}})
 
-    run = _diagnose_from(lab, tmp_path, "ws2022-norras", inventory=inventory)
+    run = _diagnose_from(lab, tmp_path, "ws2022-base", inventory=inventory)
 
     assert run.rc != 0
     assert "the probe host must run Python (a Linux jump host" in run.stdout, run.stdout + run.stderr

@@ -21,6 +21,7 @@ SSTP_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
 IKEV2_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters\\Ikev2"
 TWO_HOSTS = "ws2022-sstp:ws2019-rras"  # inventory order: ws2022-sstp's batch runs first
 WRITES = {"win_regedit", "win_service", "win_certificate_store", "win_copy", "win_file"}
+MARKER = "AovpnRrasRestartPending"  # the pending-restart marker, removed after the restart
 
 
 def restarts(journal: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -91,9 +92,9 @@ def test_site_check_mode_then_converges_with_one_restart_per_host_in_series_then
         assert value(lab, host, SSTP_KEY, "isHashConfiguredByAdmin") == 1
         assert value(lab, host, IKEV2_KEY, "EnableServerFragmentation") == 1
         assert len(restarts(lab.journal(host))) == 1, f"{host}: SSTP and IKEv2 changed, RemoteAccess must restart exactly once"
-    # serial 1: the second server is not touched before the first one has restarted
+    # serial 1: the second server is not changed before the first one has restarted (both are read first, in check mode)
     first_restart = restarts(lab.journal("ws2022-sstp"))[0]["time_ns"]
-    assert min(entry["time_ns"] for entry in lab.journal("ws2019-rras")) > first_restart
+    assert min(entry["time_ns"] for entry in lab.journal("ws2019-rras") if not entry["check_mode"]) > first_restart
     lab.clear_journal()
 
     second = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab))
@@ -107,7 +108,8 @@ def test_site_with_serial_two_changes_both_servers_in_one_batch(lab) -> None:
     run = lab.playbook(PLAYBOOKS / "site.yml", extra_vars=site_vars(lab, aovpn_rras_serial=2, aovpn_rras_sstp_offload=False))
     assert_ok(run)
     first, second = (restarts(lab.journal(host))[0]["time_ns"] for host in ("ws2022-sstp", "ws2019-rras"))
-    writes_of = {host: [e["time_ns"] for e in real_changes(lab.journal(host)) if e["module"] == "win_regedit"] for host in ("ws2022-sstp", "ws2019-rras")}
+    writes_of = {host: [e["time_ns"] for e in real_changes(lab.journal(host)) if e["module"] == "win_regedit" and e["args"]["name"] != MARKER]
+                 for host in ("ws2022-sstp", "ws2019-rras")}
     # one batch: both servers are written before either restarts (handlers run at the end of the batch)
     assert max(writes_of["ws2022-sstp"] + writes_of["ws2019-rras"]) < min(first, second)
 
@@ -201,10 +203,11 @@ def test_offload_absent_turns_https_back_on(lab) -> None:
     assert value(lab, "ws2022-sstp", SSTP_KEY, "UseHttps") == 1
     journal = lab.journal("ws2022-sstp")
     removed = {e["args"]["name"] for e in real_changes(journal) if e["module"] == "win_regedit" and e["args"]["state"] == "absent"}
-    assert removed == {"SHA256CertificateHash", "SHA1CertificateHash", "isHashConfiguredByAdmin"}
+    assert removed == {"SHA256CertificateHash", "SHA1CertificateHash", "isHashConfiguredByAdmin", MARKER}
     # the hashes are the service's again: at restart it picks the certificate in LocalMachine\My itself
     assert not value(lab, "ws2022-sstp", SSTP_KEY, "isHashConfiguredByAdmin")
-    assert len(restarts(journal)) == 1 and journal[-1]["module"] == "win_service"
+    assert len(restarts(journal)) == 1 and [e["module"] for e in journal[-3:]] == ["win_service", "win_regedit", "win_regedit"]
+    assert not value(lab, "ws2022-sstp", SSTP_KEY, MARKER)
 
 
 @pytest.mark.parametrize(("policy", "expected", "warned"), [("never", 0, True), ("immediate", 1, False), ("handler", 1, False)])
@@ -214,11 +217,12 @@ def test_restart_policies(lab, policy: str, expected: int, warned: bool) -> None
     assert_ok(run)
     journal = lab.journal("ws2019-rras")
     assert len(restarts(journal)) == expected
-    converge = run.results("ws2019-rras", "aovpn.rras.ikev2_fragmentation : Converge IKEv2 server fragmentation")[0]
+    # the last one: the first is the read of every server (check mode) that finds the servers to change
+    converge = run.results("ws2019-rras", "aovpn.rras.ikev2_fragmentation : Converge IKEv2 server fragmentation")[-1]
     assert converge["restart_required"] is (policy != "immediate")
     assert any("must be restarted" in warning for warning in converge.get("warnings", [])) is warned
     if policy == "immediate":  # from the module, right after its write, not from the handler at the end of the play
-        assert journal[-1]["module"] == "win_service"
+        assert [e["module"] for e in journal[-2:]] == ["win_service", "win_regedit"] and journal[-1]["args"]["name"] == MARKER
         assert not any(entry["task"]["name"] == "Restart RemoteAccess" for play in run.json["plays"] for entry in play["tasks"])
 
 
@@ -262,10 +266,11 @@ def test_failed_import_still_removes_the_temp_file_and_changes_nothing_else(lab)
     run = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab), inventory=inventory)
     assert run.rc != 0
     journal = lab.journal("ws2019-rras")
-    assert [e["module"] for e in journal][-2:] == ["win_certificate_store", "win_file"]
-    assert journal[-2]["failed"] and journal[-1]["args"]["state"] == "absent"
+    assert [e["module"] for e in journal][-3:] == ["win_certificate_store", "win_file", "win_regedit"]
+    assert journal[-3]["failed"] and journal[-2]["args"]["state"] == "absent" and journal[-1]["args"]["state"] == "absent"
     assert pfx_files(lab, "ws2019-rras") == []
-    assert not any(e["module"] in ("win_regedit", "win_service") for e in journal)
+    assert not any(e["module"] == "win_service" for e in journal)
+    assert not [name for name in lab.reg_values("ws2019-rras", SSTP_KEY) or {} if name.startswith("AovpnRrasTemporaryFile:")]
 
 
 def test_the_pfx_password_never_appears_at_vvvv_nor_in_the_journal(lab) -> None:
@@ -340,14 +345,17 @@ def test_renewal_keeps_or_removes_the_superseded_certificate_after_the_restart(l
 def test_remove_superseded_never_removes_a_certificate_an_http_sys_binding_uses(lab) -> None:
     old = lab.pki["certs"]["vpn_server"]
     assert_ok(lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab)))
-    # IIS holds the old certificate on another port (RemoteAccess's restart rebinds only the SSTP port to the new one).
+    # IIS holds the old certificate on another port (on SSTP's own 0.0.0.0:443 the restart rebinds the new one, and a
+    # foreign binding there with another certificate makes the binding fail first).
     binding = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\0.0.0.0:8443"
     lab.set_reg_value("ws2019-rras", binding, "SslCertHash", "REG_BINARY", list(bytes.fromhex(old["sha1"])))
-    lab.set_reg_value("ws2019-rras", binding, "AppId", "REG_BINARY", list(bytes.fromhex("81e1c34d4be1214ab02259fc669b0914")))
+    lab.set_reg_value("ws2019-rras", binding, "AppId", "REG_BINARY", list(bytes.fromhex("81e1c34d4be1214ab02259fc669b0914")))  # IIS
     renewed = lab.playbook(PLAYBOOKS / "sstp_certificate.yml", extra_vars=pfx_vars(lab, "vpn_server_next", sstp_certificate_remove_superseded=True))
     assert_ok(renewed)
     assert old["sha1"] in store_sha1s(lab, "ws2019-rras")
-    assert not [e for e in lab.journal("ws2019-rras") if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]
+    journal = lab.journal("ws2019-rras")
+    assert [e for e in journal if e["module"] == "win_reg_stat" and e["args"]["path"] == binding], "the removal read the IIS binding"
+    assert not [e for e in journal if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]
 
 
 def test_roles_used_directly_with_a_condition_share_one_restart(lab) -> None:
