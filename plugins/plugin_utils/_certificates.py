@@ -30,10 +30,15 @@ try:
 except ImportError as import_error:  # the plugins turn this into an Ansible error naming the missing library
     CRYPTOGRAPHY_IMPORT_ERROR: ImportError | None = import_error
     _PARSE_ERRORS: tuple[type[Exception], ...] = (ValueError, TypeError)
+    _EXTENSION_ERRORS: tuple[type[Exception], ...] = _PARSE_ERRORS
+    _SIGNATURE_ERRORS: tuple[type[Exception], ...] = _PARSE_ERRORS
 else:
     CRYPTOGRAPHY_IMPORT_ERROR = None
     # Errors cryptography raises for malformed input (its Rust parsers use ValueError, a few paths TypeError).
     _PARSE_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm)
+    # ... plus a missing extension, or a signature that does not verify (spelt out: older pylint rejects `(X,) + tuple`)
+    _EXTENSION_ERRORS = (x509.ExtensionNotFound, ValueError, TypeError, UnsupportedAlgorithm)
+    _SIGNATURE_ERRORS = (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm)
 
 SERVER_AUTH_OID = "1.3.6.1.5.5.7.3.1"
 ANY_EKU_OID = "2.5.29.37.0"
@@ -293,7 +298,7 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     try:
         aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
         ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
-    except (x509.ExtensionNotFound,) + _PARSE_ERRORS:
+    except _EXTENSION_ERRORS:
         return True
     return aki is None or aki == ski
 
@@ -301,7 +306,7 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
 def _is_ca(cert: x509.Certificate) -> bool:
     try:
         return bool(cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except (x509.ExtensionNotFound,) + _PARSE_ERRORS:
+    except _EXTENSION_ERRORS:
         return False
 
 
@@ -447,7 +452,7 @@ def is_self_signed(cert: x509.Certificate) -> bool:
         return False
     try:
         cert.verify_directly_issued_by(cert)
-    except (InvalidSignature,) + _PARSE_ERRORS:
+    except _SIGNATURE_ERRORS:
         return False
     return True
 

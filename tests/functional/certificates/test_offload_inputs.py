@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -169,3 +170,20 @@ def test_endpoint_that_does_not_verify_is_refused_with_no_host_call(lab, kind: s
     assert run.rc != 0 and result["msg"].startswith(f"certificate_endpoint {endpoint.endpoint}") and reason in result["msg"], result["msg"]
     for host in lab.hosts:
         assert lab.journal(host) == [], host
+
+
+def test_vault_encrypted_certificate_file_is_decrypted_on_the_controller(lab) -> None:
+    # The PFX of the load balancer kept in git, encrypted with ansible-vault (as the PFX password is).
+    path, password = write_formats(lab.tmp_path / "vaulted")["pfx"]
+    vault_password = certgen.write(lab.tmp_path / "vault-pass", b"Vault!2026\n")
+    encrypt = subprocess.run([str(Path(sys.executable).parent / "ansible-vault"), "encrypt", "--vault-password-file", str(vault_password), str(path)],
+                             capture_output=True, text=True, check=False)
+    assert encrypt.returncode == 0, encrypt.stderr
+    assert path.read_bytes().startswith(b"$ANSIBLE_VAULT;")
+
+    run = lab.playbook(play({"certificate_file": str(path), "certificate_password": password, "fqdn": NAME, "restart": True}),
+                       env={"ANSIBLE_VAULT_PASSWORD_FILE": str(vault_password)})
+
+    assert run.rc == 0, run.stdout
+    assert pinned(lab) == (SHA256, SHA1)
+    assert password not in run.stdout + run.stderr
