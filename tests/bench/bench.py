@@ -8,9 +8,15 @@ SSTP offload and IKEv2 fragmentation and (b) ``tests/bench/baseline.yml`` (one `
 value plus a restart handler), each as a change run from the stock state, a steady-state rerun, and a
 check-mode run from the stock state. It reports module calls per host from the lab journal, wall time,
 controller CPU (user+sys of the ``ansible-playbook`` process tree) and its peak RSS, ours/baseline
-ratios from the same repetition, and the per-host slope between lab sizes.
+ratios from the same repetition, and the per-host slope between lab sizes (the cost part, at latency 0).
 
-Usage: ``.venv/bin/python tests/bench/bench.py [--hosts 10,100] [--repeat 3] [--json OUT] [--quick]``.
+The rollout part gives every module call a WinRM round trip (``lab_latency``) and every RemoteAccess restart a
+duration (``lab_restart_duration``) and times (a) ``aovpn.rras.site`` with its defaults, (b) the baseline and (c)
+the baseline with ``serial: 1`` when every server changes, none does, and a tenth does, against the goals of
+issue 12. The method: tests/bench/README.md.
+
+Usage: ``.venv/bin/python tests/bench/bench.py [--parts cost,rollout] [--hosts 10,100] [--repeat 3] [--latency 0.3]
+[--restart 5] [--variants site,parallel,serial] [--scenarios all,steady,tenth] [--json OUT] [--quick]``.
 """
 
 from __future__ import annotations
@@ -475,7 +481,7 @@ def table(report: dict[str, Any]) -> str:
                          f"rss {s['peak_rss_mb_per_host']:.2f} MB")
     lines.append("")
     for g in report["goals"]:
-        lines.append(f"  [{'met' if g['met'] else 'MISSED'}] {g['goal']}: {g['measured']:.3g} (target {g['target']:.3g})")
+        lines.append(f"  {'PASS' if g['met'] else 'MISS'} {g['goal']}: {g['measured']:.3g} (target {g['target']:.3g})")
     notes = sorted({f"N={r['hosts']} {r['variant']} {r['run']}: {note}" for r in report["results"] for rep in r["repetitions"] for note in rep["notes"]})
     if notes:
         lines += [""] + [f"  note: {n}" for n in notes]
