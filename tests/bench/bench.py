@@ -215,7 +215,7 @@ class Lab:
         return {host: path.stat().st_size if path.exists() else 0 for host, path in self._journals().items()}
 
     def journal_since(self, offsets: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
-        calls = {}
+        calls: dict[str, list[dict[str, Any]]] = {}
         for host, path in self._journals().items():
             calls[host] = []
             if path.exists():  # a host that was never called has no journal
