@@ -102,7 +102,7 @@ def rollout(tmp_path_factory: pytest.TempPathFactory) -> dict:
     )
     assert proc.returncode == 0, f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
     assert "(a)/(c) wall" in proc.stdout and "NOT MEASURED all (a)" in proc.stdout
-    return json.loads(out.read_text(encoding="utf-8"))
+    return json.loads(out.read_text(encoding="utf-8"))["rollout"]
 
 
 def _run(rollout: dict, variant: str, scenario: str, latency: float = 0.05) -> dict:
