@@ -581,7 +581,8 @@ def rollout(lab: Lab, variants: list[str], scenarios: list[str], latency: float,
         if "all" in scenarios:
             runs.append(rollout_run(lab, variant, "all", latency, restart, list(lab.hosts)))
         else:  # converge, unmeasured, in one batch without latency
-            converge = run_playbook(lab, site_argv(lab, aovpn_rras_serial="100%"), f"rollout-{variant}-converge").result
+            argv = site_argv(lab, aovpn_rras_serial="100%") if variant == "site" else baseline_argv(lab)
+            converge = run_playbook(lab, argv, f"rollout-{variant}-converge").result
             if converge.rc:
                 raise RuntimeError(f"converging the lab failed: {converge.notes}")
         if "steady" in scenarios:
