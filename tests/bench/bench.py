@@ -554,7 +554,7 @@ def rollout_run(lab: Lab, variant: str, scenario: str, latency: float, restart: 
     result, calls = measured.result, measured.calls
     in_step = [host for host in lab.hosts if host not in drifted]
     starts = sorted((host_calls[0]["time_ns"], host) for host, host_calls in calls.items() if host_calls)
-    ends = [start for start, _ in starts[1:]] + [measured.end_ns]
+    ends = [later[0] for later in starts[1:]] + [measured.end_ns]
     spans = {host: (end - start) / 1e9 for (start, host), end in zip(starts, ends)}
     run = RolloutRun(
         hosts=lab.count, variant=variant, scenario=scenario, latency_s=latency, restart_s=restart, rc=result.rc, wall_s=result.wall_s,
