@@ -69,6 +69,7 @@ changelog-lint: $(VENV)/.test-installed
 galaxy-smoke: $(VENV)/.test-installed
 	VENV=$(VENV) tests/ci/galaxy_smoke.sh
 
+# Not part of test nor CI: both parts at N = 10 and 100 take hours on 2 cores (tests/bench/README.md).
 bench: $(VENV)/.test-installed
 	$(BIN)/python tests/bench/bench.py
 

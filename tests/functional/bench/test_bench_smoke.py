@@ -1,4 +1,4 @@
-"""Smoke test of the benchmark (tests/bench/bench.py): N=2, one repetition.
+"""Smoke test of the benchmark (tests/bench/bench.py): N=2, one repetition of the cost part, part of the rollout part.
 
 Asserts the report's structure and the module-call counts from the lab journal that the code
 guarantees (aovpn.rras: one read per module in steady state, no write in check mode; the hand-written
@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
     work = tmp_path_factory.mktemp("bench")
     out = work / "report.json"
     proc = subprocess.run(
-        [sys.executable, str(BENCH), "--hosts", str(HOSTS), "--repeat", "1", "--json", str(out), "--work-dir", str(work)],
+        [sys.executable, str(BENCH), "--parts", "cost", "--hosts", str(HOSTS), "--repeat", "1", "--json", str(out), "--work-dir", str(work)],
         cwd=REPO_ROOT, capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
@@ -88,6 +89,75 @@ def test_ours_change_and_check_runs(report: dict) -> None:
     assert change["differing_values_before"] == 4  # stock SSTP-on-HTTPS: all but isHashConfiguredByAdmin
     assert "win_regedit" not in check["by_module"] and check["writes_in_check_mode"] == 0
     assert check["by_module"]["win_reg_stat"] >= 2
+
+
+@pytest.fixture(scope="module")
+def rollout(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    work = tmp_path_factory.mktemp("rollout")
+    out = work / "report.json"
+    proc = subprocess.run(
+        [sys.executable, str(BENCH), "--parts", "rollout", "--hosts", str(HOSTS), "--latency", "0.05", "--restart", "0.1",
+         "--variants", "site,serial", "--scenarios", "steady,tenth", "--json", str(out), "--work-dir", str(work)],
+        cwd=REPO_ROOT, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    assert "(a)/(c) wall" in proc.stdout and "NOT MEASURED all (a)" in proc.stdout
+    return json.loads(out.read_text(encoding="utf-8"))["rollout"]
+
+
+def _run(rollout: dict, variant: str, scenario: str, latency: float = 0.05) -> dict:
+    (run,) = [r for r in rollout["runs"] if (r["variant"], r["scenario"], r["latency_s"]) == (variant, scenario, latency)]
+    assert run["rc"] == 0 and run["notes"] == [] and run["hosts_failed"] == 0, run
+    return run
+
+
+@pytest.mark.lab
+def test_rollout_steady_state_and_its_fixed_cost(rollout: dict) -> None:
+    assert rollout["settings"] == {"latency_s": 0.05, "restart_s": 0.1, "forks": 10}
+    assert {(r["variant"], r["scenario"], r["latency_s"]) for r in rollout["runs"]} == {
+        (v, s, latency) for v in ("site", "serial") for s, latency in (("steady", 0.05), ("steady", 0.0), ("tenth", 0.05))}
+    for variant, calls in (("site", 2.0), ("serial", 5.0)):
+        timed, fixed = _run(rollout, variant, "steady"), _run(rollout, variant, "steady", 0.0)
+        assert timed["calls_per_host"] == fixed["calls_per_host"] == calls and timed["hosts_changed"] == 0
+        assert "restart" not in timed["by_area"] and timed["writes_in_step"] == (0 if variant == "site" else 5 * HOSTS)
+        assert timed["wall_s"] > 0 and fixed["wall_s"] > 0
+
+
+@pytest.mark.lab
+def test_rollout_tenth_changes_one_server_and_only_reads_the_others(rollout: dict) -> None:
+    site, serial = _run(rollout, "site", "tenth"), _run(rollout, "serial", "tenth")
+    assert site["drifted"] == serial["drifted"] == ["rras001"]
+    assert site["hosts_changed"] == serial["hosts_changed"] == 1
+    assert site["calls_in_step"] == [2, 2] and site["writes_in_step"] == 0, "the in-step server is read, not written"
+    assert site["by_area"]["restart"] == serial["by_area"]["restart"] == 1 / HOSTS
+    assert serial["calls_in_step"] == [5, 5]  # the baseline writes every value on every server
+    assert 0 < serial["in_step_s"] < serial["wall_s"]
+    goals = rollout["goals"]
+    assert [g["met"] is None for g in goals] == [False, True, False, False, True], "(b) and the change of all were not run"
+    assert "in-step servers make only their reads" in goals[2]["goal"] and goals[2]["met"] is True
+
+
+def _fake(variant: str, scenario: str, wall: float, latency: float = 0.3, **kw: object) -> Any:
+    fields = {"hosts": 20, "variant": variant, "scenario": scenario, "latency_s": latency, "restart_s": 5.0, "rc": 0, "wall_s": wall,
+              "calls_per_host": 2.0, "by_area": {}, "hosts_changed": 0, "hosts_failed": 0, "drifted": [], "calls_in_step": [2, 2],
+              "writes_in_step": 0, "calls_drifted": 0.0, "in_step_s": 0.0}
+    return bench.RolloutRun(**{**fields, **kw})
+
+
+def test_rollout_goals_apply_the_formulas_of_issue_12() -> None:
+    runs = [
+        _fake("site", "steady", 11.5), _fake("site", "steady", 10.0, latency=0.0), _fake("parallel", "steady", 12.0, calls_per_host=5.0),
+        _fake("site", "tenth", 32.0, drifted=["h01", "h11"], calls_drifted=12.0),
+        _fake("serial", "tenth", 100.0, drifted=["h01", "h11"], calls_in_step=[5, 5], writes_in_step=90, in_step_s=69.0),
+        _fake("site", "all", 50.0), _fake("serial", "all", 49.0),
+    ]
+    goals = bench.rollout_goals(runs, forks=10, latency=0.3)
+    # parallel limit: ceil(20 / 10) x 2 calls x 0.3 s = 1.2 s; target 10 + 1.3 x 1.2 = 11.56
+    assert [(g["measured"], g["met"]) for g in goals] == [(11.5, True), (11.5, True), (2, True), (32.0, False), (50.0, False)]
+    assert goals[0]["target"] == pytest.approx(11.56) and goals[3]["target"] == pytest.approx(31.0)
+    extra_call = bench.rollout_goals([_fake("site", "steady", 9.0), _fake("site", "tenth", 1.0, calls_in_step=[2, 3])], forks=10, latency=0.3)
+    assert extra_call[2]["met"] is False, "an in-step server called more than in the steady state"
+    assert [g["met"] for g in extra_call if g["met"] is not None] == [False]
 
 
 def test_tree_rss_counts_descendants() -> None:

@@ -38,6 +38,28 @@ options:
     default: []
     vars:
       - name: lab_faults
+  lab_latency:
+    description:
+      - Seconds every emulated module call sleeps on the controller before it runs, the round trip a WinRM call
+        costs (about 0.3 to 1 s). It is slept once per ansible.windows module call (the two calls of a C(win_copy)
+        sleep twice), in the call's own process, so forks overlap it as they overlap round trips.
+      - A number of seconds, 0 or more.
+    type: float
+    default: 0
+    env:
+      - name: AOVPN_LAB_LATENCY
+    vars:
+      - name: lab_latency
+  lab_restart_duration:
+    description:
+      - Seconds a start, stop or restart of the RemoteAccess service takes (C(win_service), not in check mode).
+      - A number of seconds, 0 or more.
+    type: float
+    default: 0
+    env:
+      - name: AOVPN_LAB_RESTART_DURATION
+    vars:
+      - name: lab_restart_duration
   lab_unreachable:
     description: Make the host unreachable.
     type: bool
@@ -55,10 +77,11 @@ options:
 """
 
 import json
+import math
 import shlex
 from pathlib import Path
 
-from ansible.errors import AnsibleConnectionFailure
+from ansible.errors import AnsibleConnectionFailure, AnsibleOptionsError
 from ansible.plugins.connection.local import Connection as LocalConnection
 from ansible.plugins.loader import shell_loader
 
@@ -85,7 +108,15 @@ class Connection(LocalConnection):
             "AOVPN_LAB_HOST": self.get_option("lab_host"),
             "AOVPN_LAB_STATE_DIR": str(Path(self.get_option("lab_state_dir") or DEFAULT_STATE_DIR).resolve()),
             "AOVPN_LAB_FAULTS": json.dumps(self.get_option("lab_faults") or []),
+            "AOVPN_LAB_LATENCY": self._seconds("lab_latency"),
+            "AOVPN_LAB_RESTART_DURATION": self._seconds("lab_restart_duration"),
         }
+
+    def _seconds(self, option: str) -> str:
+        value = self.get_option(option)
+        if not math.isfinite(value) or value < 0:
+            raise AnsibleOptionsError(f"{option} must be a number of seconds, 0 or more; got {value}")
+        return repr(float(value))
 
     def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
         prefix = " ".join(f"{name}={shlex.quote(value)}" for name, value in self.lab_environment().items())

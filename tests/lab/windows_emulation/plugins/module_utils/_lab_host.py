@@ -31,6 +31,8 @@ EVENT_LOG = "event_log"
 ENV_HOST = "AOVPN_LAB_HOST"
 ENV_STATE_DIR = "AOVPN_LAB_STATE_DIR"
 ENV_FAULTS = "AOVPN_LAB_FAULTS"
+ENV_LATENCY = "AOVPN_LAB_LATENCY"
+ENV_RESTART_DURATION = "AOVPN_LAB_RESTART_DURATION"
 
 SSTP_PARAMETERS = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
 REG_PATH_RE = re.compile(r"^HK(CC|CR|CU|LM|U):\\")
@@ -287,6 +289,19 @@ def faults_from_env(environ: dict[str, str]) -> list[dict[str, Any]]:
     return faults
 
 
+def sleep_from_env(variable: str) -> None:
+    """Sleep the seconds in environment ``variable`` (set by the lab connection from ``lab_latency`` /
+    ``lab_restart_duration``; unset or empty: no sleep)."""
+    raw = os.environ.get(variable) or "0"
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise LabError(f"{variable} must be a number of seconds, 0 or more; got {raw!r}")
+    time.sleep(seconds)
+
+
 # ---------------------------------------------------------------------------------------------
 # running one module call
 
@@ -305,6 +320,10 @@ def run_call(module: Any, name: str, handler: Handler) -> None:
     state_dir = os.environ.get(ENV_STATE_DIR)
     if not host_name or not state_dir:
         module.fail_json(msg=f"not running under the lab connection: {ENV_HOST}/{ENV_STATE_DIR} unset")
+    try:
+        sleep_from_env(ENV_LATENCY)  # the round trip of this call (lab_latency), outside the host lock
+    except LabError as error:
+        module.fail_json(msg=str(error))
     host = LabHost(host_name, state_dir)
     secret = {k for k, spec in module.argument_spec.items() if spec.get("no_log")}
     args = {k: v for k, v in module.params.items() if v is not None and k not in secret}

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, run_call
+from ansible_collections.ansible.windows.plugins.module_utils._lab_host import ENV_RESTART_DURATION, LabError, run_call, sleep_from_env
 from ansible_collections.ansible.windows.plugins.module_utils._lab_rras import remoteaccess_start
 
 
@@ -55,6 +55,7 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
             raise LabError(f"Service '{params['name']}' is not installed, need to set 'path' to create a new service")
         return result
     svc = state["services"][name]
+    state_before = svc["state"]
     if wanted == "absent":
         if not check_mode:
             del state["services"][name]
@@ -77,6 +78,8 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
         result["changed"] = True
     elif wanted == "paused" and svc["state"] != "paused":
         raise LabError(f"failed to pause service {name}: The service does not support pausing")
+    if name.lower() == "remoteaccess" and not check_mode and (wanted == "restarted" or svc["state"] != state_before):
+        sleep_from_env(ENV_RESTART_DURATION)  # the time the service takes to stop and start (lab_restart_duration)
     result.update(
         exists=True,
         name=name,
