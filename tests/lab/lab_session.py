@@ -145,6 +145,14 @@ class Lab:
         command += self._common(extra_vars, check, diff, 0)
         return self._run(command, callback, None)
 
+    def close(self) -> None:
+        """Stop every SSTP listener the test's hosts started (any state directory under ``tmp_path``) and give back their addresses."""
+        labctl.release_addresses(sorted(path.parent for path in self.tmp_path.rglob(labctl.lab_host.LISTENER_FILE)))
+
+    def listener(self, host: str) -> dict[str, Any] | None:
+        """What the host's SSTP listener serves (``{address, port, pid, error, https}``), None when none runs."""
+        return self.state(host)["services"].get("RemoteAccess", {}).get("sstp_listener")
+
     # ---- state and journal
 
     def _host(self, host: str):
