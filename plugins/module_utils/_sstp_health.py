@@ -150,7 +150,7 @@ def wait_healthy(
             return Verdict(True, expected, seen, attempts, elapsed, f"SSTP answers {expected.endpoint} as expected ({seen.describe()})")
         if elapsed + interval >= timeout:
             return Verdict(False, expected, seen, attempts, elapsed,
-                           f"not healthy within {timeout:g} s ({attempts} probes): expected {expected.describe()}; "
+                           f"not healthy within {timeout:g} s ({attempts} probe{'s' if attempts > 1 else ''}): expected {expected.describe()}; "
                            f"last seen: {seen.describe()}")
         sleep(interval)
 
