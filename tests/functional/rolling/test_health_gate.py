@@ -7,23 +7,18 @@ so the gate runs with its default address and port.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lab_session import recorded_calls as calls  # pylint: disable=import-error
+from lab_session import recording_hooks as hooks  # pylint: disable=import-error
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = REPO_ROOT / "playbooks"
 FIRST, SECOND = "ws2022-sstp", "ws2019-rras"
 TWO = f"{FIRST}:{SECOND}"
 GATE = "Wait until the server is healthy (RemoteAccess running, SSTP answering 401 with the certificate it holds)"
-HOOK = """\
-- name: Record the {phase} hook call
-  ansible.builtin.shell: "printf '%s\\\\n' '{{{{ {{'phase': '{phase}', 'host': inventory_hostname}} | to_json }}}}' >> {log}"
-  delegate_to: localhost
-  changed_when: false
-"""
 
 pytestmark = pytest.mark.lab
 
@@ -32,20 +27,6 @@ def gate_results(run, host: str, skipped: bool = False, task: str = GATE) -> lis
     """The host's gate results (the handler also "runs", skipped, in the play that reads every server first)."""
     return [result for play in run.json["plays"] for entry in play["tasks"] if entry["task"]["name"].endswith(task)
             for name, result in entry["hosts"].items() if name == host and bool(result.get("skipped")) is skipped]
-
-
-def hooks(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    log = tmp_path / "hooks.jsonl"
-    files = {}
-    for phase in ("before", "after"):
-        path = tmp_path / f"{phase}.yml"
-        path.write_text(HOOK.format(phase=phase, log=log), encoding="utf-8")
-        files[f"aovpn_rras_{phase}_restart_tasks"] = str(path)
-    return log, files
-
-
-def calls(log: Path) -> list[tuple[str, str]]:
-    return [(entry["phase"], entry["host"]) for entry in map(json.loads, log.read_text(encoding="utf-8").splitlines())] if log.exists() else []
 
 
 def writes(lab, host: str) -> list[dict[str, Any]]:
@@ -94,7 +75,7 @@ def test_an_unhealthy_first_server_fails_is_not_put_back_and_the_second_batch_is
     (gate,) = gate_results(run, FIRST)
     assert gate["failed"] and gate["status"] == 503 and gate["attempts"] >= 2
     listener = lab.listener(FIRST)
-    assert f"not healthy within 3 s" in gate["msg"] and f"at {listener['address']}:80 over plain HTTP" in gate["msg"]
+    assert "not healthy within 3 s" in gate["msg"] and f"at {listener['address']}:80 over plain HTTP" in gate["msg"]
     assert "last seen: status 503" in gate["msg"]
     assert run.stats[FIRST]["failures"] == 1
     assert calls(log) == [("before", FIRST)], "the unhealthy server is not put back into the pool"
