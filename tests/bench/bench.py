@@ -466,9 +466,12 @@ def main(argv: list[str] | None = None) -> int:
         lab = Lab(n, args.profile, args.forks, args.work_dir.resolve())
         lab.create()
         raw[n] = []
-        for rep in range(repeat):
-            print(f"N={n} repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
-            raw[n].append(repetition(lab, rep))
+        try:
+            for rep in range(repeat):
+                print(f"N={n} repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
+                raw[n].append(repetition(lab, rep))
+        finally:  # the hosts' SSTP listeners (each RemoteAccess restart starts one) end with the bench
+            labctl.release_addresses(labctl.host_directories(lab.inventory, lab.state_dir))
     report = summarise(raw)
     report["meta"] = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
