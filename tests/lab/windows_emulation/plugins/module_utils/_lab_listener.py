@@ -27,7 +27,7 @@ _CERT_FILE = "listener-cert.pem"
 _KEY_FILE = "listener-key.pem"
 _LOG_FILE = "listener.log"
 _LIFETIME = 3600  # seconds: a listener nobody stops (a killed test run) ends by itself
-_READY_TIMEOUT = 10.0
+_READY_TIMEOUT = 60.0  # a loaded CI machine can take seconds to start a Python process
 
 
 def _directory() -> str:
