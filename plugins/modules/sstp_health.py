@@ -60,7 +60,6 @@ requirements:
   - Python 3.10 or later where it runs.
 seealso:
   - module: aovpn.rras.win_rras_info
-  - role: aovpn.rras.remoteaccess_restart
 author:
   - aovpn.rras contributors (@aovpn)
 """
