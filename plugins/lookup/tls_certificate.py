@@ -275,13 +275,7 @@ import typing as t
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
-    CRYPTOGRAPHY_IMPORT_ERROR,
-    certificate_summary,
-    load_certificates,
-    sstp_certificate_problems,
-)
-from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import (
+from ansible_collections.aovpn.rras.plugins.module_utils._tls_probe import (
     PresentedTls,
     SstpAnswer,
     TlsProbeError,
@@ -289,6 +283,12 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import (
     fetch_verified,
     format_endpoint,
     parse_target,
+)
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
+    CRYPTOGRAPHY_IMPORT_ERROR,
+    certificate_summary,
+    load_certificates,
+    sstp_certificate_problems,
 )
 
 

@@ -35,7 +35,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
     select_certificates,
     sstp_certificate_problems,
 )
-from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import TlsProbeError, fetch_verified, format_endpoint, is_ip_address, parse_target
+from ansible_collections.aovpn.rras.plugins.module_utils._tls_probe import TlsProbeError, fetch_verified, format_endpoint, is_ip_address, parse_target
 
 if t.TYPE_CHECKING:  # cryptography is needed to parse certificates, not to import this module
     from cryptography import x509

@@ -712,13 +712,17 @@ def main(argv: list[str] | None = None) -> int:
         lab.create()
         if "cost" in parts:
             raw[n] = []
-            for rep in range(repeat):
-                print(f"N={n} repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
-                raw[n].append(repetition(lab, rep))
-        if "rollout" in parts:
-            sized = rollout(lab, variants, scenarios, args.latency, args.restart)
-            runs += sized
-            goals_met += rollout_goals(sized, args.forks, args.latency)
+        try:
+            if "cost" in parts:
+                for rep in range(repeat):
+                    print(f"N={n} repetition {rep + 1}/{repeat}", file=sys.stderr, flush=True)
+                    raw[n].append(repetition(lab, rep))
+            if "rollout" in parts:
+                sized = rollout(lab, variants, scenarios, args.latency, args.restart)
+                runs += sized
+                goals_met += rollout_goals(sized, args.forks, args.latency)
+        finally:  # the hosts' SSTP listeners (each RemoteAccess restart starts one) end with the bench
+            labctl.release_addresses(labctl.host_directories(lab.inventory, lab.state_dir))
     report = summarise(raw) if raw else {}
     if "rollout" in parts:
         report["rollout"] = {"settings": {"latency_s": args.latency, "restart_s": args.restart, "forks": args.forks},

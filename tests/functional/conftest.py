@@ -8,6 +8,7 @@ the API and ``tests/lab/README.md`` for the lab.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,10 @@ __all__ = ["Lab", "LabRun", "lab"]
 
 
 @pytest.fixture
-def lab(tmp_path: Path) -> Lab:
-    """The lab with every host freshly seeded from its profile, in a state directory of this test."""
-    return Lab(tmp_path)
+def lab(tmp_path: Path) -> Iterator[Lab]:
+    """The lab with every host freshly seeded from its profile, in a state directory of this test; its SSTP listeners stop at the end."""
+    session = Lab(tmp_path)
+    try:
+        yield session
+    finally:
+        session.close()

@@ -22,7 +22,8 @@ mkdir -p "$out"
 "$venv/bin/python" tests/lab/tls_endpoint.py --cert "$pki/vpn_server_next.pem" --key "$pki/vpn_server_next.key.pem" \
   --port 0 --seconds 900 >"$out/endpoint.txt" &
 endpoint_pid=$!
-trap 'kill "$endpoint_pid" 2>/dev/null || true' EXIT
+# the RRAS hosts' SSTP listeners (started by each RemoteAccess restart, probed by the health gate) end with the demo
+trap 'kill "$endpoint_pid" 2>/dev/null || true; "$venv/bin/python" tests/lab/labctl.py stop-listeners || true' EXIT
 for _ in $(seq 50); do [ -s "$out/endpoint.txt" ] && break; sleep 0.1; done
 endpoint=$(head -n 1 "$out/endpoint.txt")
 

@@ -75,6 +75,30 @@ class LabRun:
         return found
 
 
+_HOOK = """\
+- name: Record the {phase} hook call
+  ansible.builtin.shell: "printf '%s\\\\n' '{{{{ {{'phase': '{phase}', 'host': inventory_hostname}} | to_json }}}}' >> {log}"
+  delegate_to: localhost
+  changed_when: false
+"""
+
+
+def recording_hooks(directory: Path) -> tuple[Path, dict[str, str]]:
+    """Drain hook task files that record each call: the log, and ``aovpn_rras_{before,after}_restart_tasks`` naming them."""
+    log = directory / "hooks.jsonl"
+    files = {}
+    for phase in ("before", "after"):
+        path = directory / f"{phase}.yml"
+        path.write_text(_HOOK.format(phase=phase, log=log), encoding="utf-8")
+        files[f"aovpn_rras_{phase}_restart_tasks"] = str(path)
+    return log, files
+
+
+def recorded_calls(log: Path) -> list[tuple[str, str]]:
+    """``(phase, host)`` of each hook call recorded by :func:`recording_hooks`, in order."""
+    return [(entry["phase"], entry["host"]) for entry in map(json.loads, log.read_text(encoding="utf-8").splitlines())] if log.exists() else []
+
+
 class Lab:
     """Handle on the lab of one test (see the module docstring)."""
 
@@ -144,6 +168,14 @@ class Lab:
             command += ["-a", args if isinstance(args, str) else json.dumps(args)]
         command += self._common(extra_vars, check, diff, 0)
         return self._run(command, callback, None)
+
+    def close(self) -> None:
+        """Stop every SSTP listener the test's hosts started (any state directory under ``tmp_path``) and give back their addresses."""
+        labctl.release_addresses(sorted(path.parent for path in self.tmp_path.rglob(labctl.lab_host.LISTENER_FILE)))
+
+    def listener(self, host: str) -> dict[str, Any] | None:
+        """What the host's SSTP listener serves (``{address, port, pid, error, https}``), None when none runs."""
+        return self.state(host)["services"].get("RemoteAccess", {}).get("sstp_listener")
 
     # ---- state and journal
 

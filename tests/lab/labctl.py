@@ -10,6 +10,8 @@ Run with the venv python from anywhere (``.venv/bin/python tests/lab/labctl.py r
                              (setup and) re-seed every inventory host that has a ``lab_profile`` from it
   state HOST / journal HOST / events HOST
                              print a host's state / journal / event log as JSON (same --inventory/--state-dir)
+  stop-listeners [--inventory PATH] [--state-dir DIR]
+                             stop the hosts' SSTP listeners (tls_endpoint.py processes) and give back their addresses
   pki                        print the lab PKI's file paths and password as JSON (generating it if missing)
   make-inventory --count N --profile P --out FILE [--prefix NAME] [--group rras]
                              write an inventory of N hosts of one profile (benchmarks)
@@ -30,6 +32,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import secrets
 import sys
 from pathlib import Path
 from typing import Any
@@ -251,6 +254,9 @@ def seed_state(profile_name: str, pki_info: dict[str, Any]) -> dict[str, Any]:
              "has_private_key": bool(e.get("has_private_key", False)), "friendly_name": e.get("friendly_name", "")}
             for e in entries
         ]
+        for entry, spec in zip(state["cert_stores"][store], entries):
+            if entry["has_private_key"]:  # the lab's own field: the key the host's SSTP listener serves with
+                entry["key_pem_b64"] = base64.b64encode(Path(certs[spec["cert"]]["key"]).read_bytes()).decode()
     for entry in profile["files"]:
         lab_host.put_file(state, entry["path"], entry["type"], entry.get("content", "").encode())
     return state
@@ -282,8 +288,61 @@ def host_state_dir(host_vars: dict[str, Any], state_dir: Path | str | None = Non
     return Path(chosen).resolve()
 
 
+# ---------------------------------------------------------------------------------------------
+# loopback addresses of the hosts' SSTP listeners
+
+LOOPBACK_DIR = OUTPUT_DIR / "loopback"  # one file per address in use, named after it, holding its host's directory
+
+
+def _claim_owner(claim: Path) -> str | None:
+    try:
+        return claim.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def allocate_address(directory: Path) -> str:
+    """A loopback address (127.x.y.z, outside 127.0.0.0/16) that no other lab host holds, kept across resets.
+
+    Claims live in ``tests/output/lab/loopback``; a claim whose host directory is gone is taken over.
+    """
+    with _file_lock(OUTPUT_DIR / ".loopback.lock"):
+        LOOPBACK_DIR.mkdir(parents=True, exist_ok=True)
+        current = (lab_host.listener_config(str(directory)) or {}).get("address")
+        if current and _claim_owner(LOOPBACK_DIR / current) == str(directory):
+            return current
+        while True:
+            address = f"127.{secrets.randbelow(254) + 1}.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}"
+            owner = _claim_owner(LOOPBACK_DIR / address)
+            if owner is None or not Path(owner).is_dir():
+                (LOOPBACK_DIR / address).write_text(str(directory), encoding="utf-8")
+                return address
+
+
+def release_addresses(directories: list[Path]) -> None:
+    """Stop the listeners of these host directories and give back their addresses."""
+    with _file_lock(OUTPUT_DIR / ".loopback.lock"):
+        for directory in directories:
+            lab_host.stop_listener(str(directory))
+            address = (lab_host.listener_config(str(directory)) or {}).get("address")
+            if address and _claim_owner(LOOPBACK_DIR / address) == str(directory):
+                (LOOPBACK_DIR / address).unlink()
+
+
+def _write_listener_config(directory: Path) -> None:
+    config = {"address": allocate_address(directory), "server": str(LAB_DIR / "tls_endpoint.py")}
+    (directory / lab_host.LISTENER_FILE).write_text(json.dumps(config) + "\n", encoding="utf-8")
+
+
+def host_directories(inventory: Path | str = INVENTORY, state_dir: Path | str | None = None) -> list[Path]:
+    return [host_state_dir(variables, state_dir) / name for name, variables in inventory_hosts(inventory).items()]
+
+
 def reset(inventory: Path | str = INVENTORY, state_dir: Path | str | None = None) -> dict[str, Path]:
-    """Re-seed every lab host of the inventory from its profile; empties its journal. Returns host -> state dir."""
+    """Re-seed every lab host of the inventory from its profile; empties its journal and stops its SSTP listener.
+
+    Returns host -> state dir.
+    """
     setup()
     pki_info = pki()
     seeded: dict[str, Path] = {}
@@ -295,8 +354,10 @@ def reset(inventory: Path | str = INVENTORY, state_dir: Path | str | None = None
         directory = host_state_dir(variables, state_dir)
         host = lab_host.LabHost(name, str(directory))
         with host.locked():
+            lab_host.stop_listener(host.directory)
             host.clear_journal()
             host.save(json.loads(cache[profile]))
+            _write_listener_config(Path(host.directory))
         seeded[name] = directory
     return seeded
 
@@ -327,9 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("setup")
     sub.add_parser("pki")
-    for command in ("reset", "state", "journal", "events"):
+    for command in ("reset", "stop-listeners", "state", "journal", "events"):
         cmd = sub.add_parser(command)
-        if command != "reset":
+        if command not in ("reset", "stop-listeners"):
             cmd.add_argument("host")
         cmd.add_argument("--inventory", default=str(INVENTORY))
         cmd.add_argument("--state-dir")
@@ -348,6 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "reset":
         for name, directory in reset(args.inventory, args.state_dir).items():
             print(f"{name}: {directory / name}")
+    elif args.command == "stop-listeners":
+        release_addresses(host_directories(args.inventory, args.state_dir))
     elif args.command == "state":
         print(json.dumps(_host(args.host, args.inventory, args.state_dir).load(), indent=2, sort_keys=True))
     elif args.command == "journal":

@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from lab_session import recorded_calls as calls  # pylint: disable=import-error
+from lab_session import recording_hooks as hooks  # pylint: disable=import-error
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = REPO_ROOT / "playbooks"
 TWO = "ws2022-sstp:ws2019-rras"
 
 pytestmark = pytest.mark.lab
-
-HOOK = """\
-- name: Record the {phase} hook call
-  ansible.builtin.shell: "printf '%s\\\\n' '{{{{ {{'phase': '{phase}', 'host': inventory_hostname}} | to_json }}}}' >> {log}"
-  delegate_to: localhost
-  changed_when: false
-"""
-
-
-def hooks(tmp_path: Path) -> tuple[Path, dict[str, str]]:
-    log = tmp_path / "hooks.jsonl"
-    files = {}
-    for phase in ("before", "after"):
-        path = tmp_path / f"{phase}.yml"
-        path.write_text(HOOK.format(phase=phase, log=log), encoding="utf-8")
-        files[f"aovpn_rras_{phase}_restart_tasks"] = str(path)
-    return log, files
-
-
-def calls(log: Path) -> list[tuple[str, str]]:
-    return [(entry["phase"], entry["host"]) for entry in map(json.loads, log.read_text(encoding="utf-8").splitlines())] if log.exists() else []
 
 
 def test_hooks_run_around_each_restart_in_order_and_only_for_servers_that_restart(lab, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import SSTP_PATH
+from ansible_collections.aovpn.rras.plugins.module_utils._tls_probe import SSTP_PATH
 from ansible_collections.aovpn.rras.tests.functional.tls import peers
 from ansible_collections.aovpn.rras.tests.unit import certgen
 

@@ -6,7 +6,7 @@ import pytest
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.loader import lookup_loader
 
-from ansible_collections.aovpn.rras.plugins.plugin_utils._tls_probe import default_server_name, format_endpoint, parse_target
+from ansible_collections.aovpn.rras.plugins.module_utils._tls_probe import default_server_name, format_endpoint, parse_target
 
 
 @pytest.mark.parametrize(

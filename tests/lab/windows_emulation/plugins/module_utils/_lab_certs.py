@@ -55,15 +55,18 @@ def thumbprint(der: bytes) -> str:
     return hashlib.sha1(der).hexdigest().upper()  # nosec - the Windows thumbprint is SHA-1
 
 
-def load_file(data: bytes, password: str | None) -> list[tuple[bytes, bool]]:
-    """``[(der, has_private_key)]`` of a DER, PEM or PKCS#12 file, like X509Certificate2Collection.Import."""
+def load_file(data: bytes, password: str | None) -> list[tuple[bytes, bytes | None]]:
+    """``[(der, private key PEM or None)]`` of a DER, PEM or PKCS#12 file, like X509Certificate2Collection.Import.
+
+    The key is what the host's store keeps with the certificate (the lab's SSTP listener serves with it).
+    """
     if data.lstrip().startswith(b"-----BEGIN"):
         try:
-            return [(c.public_bytes(serialization.Encoding.DER), False) for c in x509.load_pem_x509_certificates(data)]
+            return [(c.public_bytes(serialization.Encoding.DER), None) for c in x509.load_pem_x509_certificates(data)]
         except ValueError as error:
             raise LabError(f"Failed to load cert from file: Cannot find the requested object. ({error})") from None
     try:
-        return [(x509.load_der_x509_certificate(data).public_bytes(serialization.Encoding.DER), False)]
+        return [(x509.load_der_x509_certificate(data).public_bytes(serialization.Encoding.DER), None)]
     except ValueError:
         pass
     try:
@@ -71,8 +74,9 @@ def load_file(data: bytes, password: str | None) -> list[tuple[bytes, bool]]:
     except ValueError as error:
         message = "The specified network password is not correct." if "password" in str(error).lower() else "Cannot find the requested object."
         raise LabError(f"Failed to load cert from file: {message}") from None
-    loaded = [(cert.public_bytes(serialization.Encoding.DER), key is not None)] if cert else []
-    return loaded + [(c.public_bytes(serialization.Encoding.DER), False) for c in extra]
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()) if key else None
+    loaded = [(cert.public_bytes(serialization.Encoding.DER), key_pem)] if cert else []
+    return loaded + [(c.public_bytes(serialization.Encoding.DER), None) for c in extra]
 
 
 def _dn(name: x509.Name) -> str:

@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import re
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -249,6 +250,76 @@ class LabHost:
     def clear_journal(self) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.remove(self.journal_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# the SSTP listener of a host whose RemoteAccess runs (_lab_listener.py starts it; tests/lab/README.md)
+
+LISTENER_FILE = "listener.json"  # {"address": "127.x.y.z", "server": ".../tests/lab/tls_endpoint.py"}, written by labctl reset
+LISTENER_PID_FILE = "listener.pid"
+# Without the right to bind ports below 1024 (not root, net.ipv4.ip_unprivileged_port_start above them), every
+# host's listener takes this port on its own address instead, and the lab's vars plugin sets aovpn_rras_health_port to it.
+UNPRIVILEGED_LISTENER_PORT = 10443
+
+
+def privileged_ports_allowed() -> bool:
+    if os.geteuid() == 0:
+        return True
+    try:
+        with open("/proc/sys/net/ipv4/ip_unprivileged_port_start", encoding="ascii") as handle:
+            return int(handle.read().strip()) <= 80
+    except (OSError, ValueError):
+        return False
+
+
+def listener_port(port: int) -> int:
+    """The real port a host's listener for SSTP port ``port`` binds on its loopback address."""
+    return port if port >= 1024 or privileged_ports_allowed() else UNPRIVILEGED_LISTENER_PORT
+
+
+def listener_config(directory: str) -> dict[str, str] | None:
+    """``<host dir>/listener.json``: the host's own loopback ``address`` and the ``server`` script; None before a reset wrote it."""
+    try:
+        with open(os.path.join(directory, LISTENER_FILE), encoding="utf-8") as handle:
+            config = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return config if isinstance(config, dict) and {"address", "server"} <= set(config) else None
+
+
+def _is_listener(pid: int, pid_file: str) -> bool:
+    """Whether ``pid`` is the listener of this pid file (its command line names it; a recycled pid is not)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            argv = handle.read().split(b"\0")
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            zombie = handle.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return False
+    return not zombie and pid_file.encode() in argv
+
+
+def stop_listener(directory: str, wait: float = 5.0) -> bool:
+    """Stop the host's listener, if one runs (SIGTERM, then SIGKILL), and forget it. True if one was stopped."""
+    pid_file = os.path.join(directory, LISTENER_PID_FILE)
+    try:
+        with open(pid_file, encoding="ascii") as handle:
+            pid = int(handle.read().strip() or 0)
+    except (OSError, ValueError):
+        return False
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(pid_file)  # a listener whose pid file is gone stops by itself within half a second
+    if not pid or not _is_listener(pid, pid_file):
+        return False
+    for sig, seconds in ((signal.SIGTERM, wait), (signal.SIGKILL, wait)):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if not _is_listener(pid, pid_file):
+                return True
+            time.sleep(0.02)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------

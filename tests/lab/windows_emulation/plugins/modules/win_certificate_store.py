@@ -42,7 +42,7 @@ def _refuse_pbes2(state: dict[str, Any], data: bytes) -> None:
         raise LabError("Failed to load cert from file: The specified network password is not correct.")
 
 
-def _file_certs(state: dict[str, Any], params: dict[str, Any]) -> list[tuple[bytes, bool]]:
+def _file_certs(state: dict[str, Any], params: dict[str, Any]) -> list[tuple[bytes, bytes | None]]:
     entry = get_file(state, params["path"]) if params["path"] else None
     if entry is None or entry["type"] != "file":
         raise LabError(f"File at '{params['path']}' either does not exist or is not a file")
@@ -67,7 +67,8 @@ def store(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> di
                 result["changed"] = True
                 entries[:] = kept
         return result
-    for der, has_key in _file_certs(state, params):
+    for der, key_pem in _file_certs(state, params):
+        has_key = key_pem is not None
         print_ = thumbprint(der)
         result["thumbprints"].append(print_)
         found = [e for e in entries if thumbprint(base64.b64decode(e["der_b64"])) == print_]
@@ -77,6 +78,8 @@ def store(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> di
         entries.append({"der_b64": base64.b64encode(der).decode(), "has_private_key": has_key, "friendly_name": "",
                         "key_exportable": params["key_exportable"] if has_key else None,
                         "key_storage": params["key_storage"] if has_key else None})
+        if key_pem is not None:  # the lab's own field: the key the SSTP listener serves with
+            entries[-1]["key_pem_b64"] = base64.b64encode(key_pem).decode()
         result["changed"] = True
     return result
 

@@ -6,7 +6,8 @@ As in win_service.ps1 (ansible.windows 3.3.0): ``state: restarted`` always repor
 also in check mode; a missing service reports ``exists: false`` unless a setting is asked of
 it, which fails. A (re)start of RemoteAccess applies what the service does with SSTP at start
 (``_lab_rras.remoteaccess_start``: hashes, http.sys bindings, RasSstp events) and keeps its outcome as
-the service's ``sstp_binding``.
+the service's ``sstp_binding``; the host's SSTP listener follows the service (``_lab_listener.follow``,
+outside check mode) and is kept as its ``sstp_listener``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ansible.windows.plugins.module_utils._lab_host import ENV_RESTART_DURATION, LabError, run_call, sleep_from_env
+from ansible_collections.ansible.windows.plugins.module_utils._lab_listener import follow
 from ansible_collections.ansible.windows.plugins.module_utils._lab_rras import remoteaccess_start
 
 
@@ -59,6 +61,8 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
     if wanted == "absent":
         if not check_mode:
             del state["services"][name]
+            if name.lower() == "remoteaccess":
+                follow(state, None)
         result["changed"] = True
         return result
     if start_mode is not None and svc["start_mode"] != start_mode:
@@ -80,6 +84,8 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
         raise LabError(f"failed to pause service {name}: The service does not support pausing")
     if name.lower() == "remoteaccess" and not check_mode and (wanted == "restarted" or svc["state"] != state_before):
         sleep_from_env(ENV_RESTART_DURATION)  # the time the service takes to stop and start (lab_restart_duration)
+    if name.lower() == "remoteaccess" and result["changed"] and not check_mode:
+        svc["sstp_listener"] = follow(state, svc)
     result.update(
         exists=True,
         name=name,

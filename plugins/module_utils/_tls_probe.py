@@ -24,6 +24,7 @@ import typing as t
 from dataclasses import dataclass
 
 DEFAULT_PORT = 443
+DEFAULT_HTTP_PORT = 80
 SSTP_PATH = "/sra_{BA195980-CD49-458B-9E23-C84EE0ADCD75}/"
 SSTP_ANSWERING_STATUS = 401
 _MAX_HTTP_HEAD = 65536
@@ -241,8 +242,8 @@ class _Probe:
             self.fail("closed", f"the connection failed during the TLS handshake: {error.strerror or error}")
         return tls
 
-    def sstp_request(self, tls: ssl.SSLSocket, host_header: str) -> SstpAnswer:
-        """Send the load-balancer health request; any failure here is an answer, not an error."""
+    def sstp_request(self, tls: socket.socket, host_header: str) -> SstpAnswer:
+        """Send the load-balancer health request (over TLS, or plain HTTP); any failure here is an answer, not an error."""
         request = (f"HEAD {SSTP_PATH} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: aovpn.rras tls_certificate\r\n"
                    "Connection: close\r\n\r\n").encode("ascii")
         head = b""
@@ -291,8 +292,7 @@ def fetch_presented(
         presented_chain = _presented_chain(tls, leaf) if chain else None
         sstp = None
         if sstp_probe:
-            name = sni or host
-            sstp = probe.sstp_request(tls, _bracketed(name) if port == DEFAULT_PORT else format_endpoint(name, port))
+            sstp = probe.sstp_request(tls, _host_header(sni or host, port, DEFAULT_PORT))
         return PresentedTls(
             host=host,
             port=port,
@@ -303,6 +303,21 @@ def fetch_presented(
             chain=presented_chain,
             sstp=sstp,
         )
+
+
+def _host_header(name: str, port: int, default_port: int) -> str:
+    return _bracketed(name) if port == default_port else format_endpoint(name, port)
+
+
+def probe_sstp_plain(host: str, port: int = DEFAULT_HTTP_PORT, *, timeout: float = 10.0) -> SstpAnswer:
+    """Send the SSTP health request over plain HTTP (RRAS behind a TLS-offloading load balancer).
+
+    Raises :class:`TlsProbeError` (kinds dns, refused, unreachable, timeout) when no connection is made;
+    what happens after the connection (no answer, not HTTP) is reported in the answer.
+    """
+    probe = _Probe(host, port, timeout)
+    with probe.connect() as sock:
+        return probe.sstp_request(sock, _host_header(host, port, DEFAULT_HTTP_PORT))
 
 
 def fetch_verified(host: str, port: int, *, server_name: str, ca_path: str | None = None, timeout: float = 10.0) -> tuple[bytes, ...]:
