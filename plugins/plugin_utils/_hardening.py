@@ -1,0 +1,70 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Server hardening settings of an Always On VPN server: facts, desired state -> ordered writes (pure: no Ansible imports).
+
+Facts (docs/docsite/rst/rras.rst "Hardening settings"; Richard Hicks' scripts, Microsoft's Always On VPN advanced options):
+
+* IKEv2 CRL check (device tunnel): ``RemoteAccess\\Parameters\\Ikev2\\CertAuthFlags`` DWORD 4 enforces it; 2 or missing
+  = not enforced (the default). It applies when RemoteAccess restarts.
+* DHCP address pool: ``RemoteAccess\\Parameters\\Ip\\InitialAddressPoolSize`` DWORD, at least 10 (the reference script
+  refuses less); missing = 10. The script stops when the ``Ip`` key is missing. It applies when RemoteAccess restarts.
+* IKEv2 behind a load balancer that NATs its clients: ``IKEEXT\\Parameters\\IkeNumEstablishedForInitialQuery`` DWORD,
+  50000 in the reference script (missing = 10, not verified). It applies when **IKEEXT** restarts.
+* SSTP TLS: ``SCHANNEL\\Protocols\\<protocol>\\Server`` ``Enabled`` DWORD 0 turns a protocol off for the server side;
+  the cipher suite order is the Group Policy value ``...\\SSL\\00010002`` ``Functions`` (REG_SZ, comma-separated). Both
+  apply after a **reboot**.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from collections.abc import Iterable, Mapping, Sequence
+
+from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import IKEV2_KEY, REMOTE_ACCESS_PARAMETERS_KEY
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryKeys, RegistryValue, RegistryWrite, readable_value
+from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import ServiceRestart
+
+STATES = ("enabled", "disabled")
+
+
+def dword(properties: Mapping[str, RegistryValue] | None, name: str) -> int | None:
+    """The data of DWORD ``name``, or ``None`` when it is missing or of another type."""
+    value = (properties or {}).get(name)
+    return t.cast(int, value.data) if value is not None and value.value_type == "dword" else None
+
+
+def _set_dword(path: str, name: str, data: int, properties: Mapping[str, RegistryValue] | None) -> list[RegistryWrite]:
+    step = RegistryWrite.set(path, name, "dword", data)
+    return [] if step.is_satisfied_by(properties or {}) else [step]
+
+
+# IKEv2 CRL check -----------------------------------------------------------------------------------------------------
+
+CERT_AUTH_FLAGS = "CertAuthFlags"
+CRL_CHECK_ENFORCED = 4
+CRL_CHECK_NOT_ENFORCED = 2
+
+
+def crl_check_settings(properties: Mapping[str, RegistryValue] | None) -> dict[str, t.Any]:
+    """Whether RemoteAccess enforces the CRL check (``CertAuthFlags`` = DWORD 4), and the stored data (``None`` if missing)."""
+    return {
+        "crl_check": dword(properties, CERT_AUTH_FLAGS) == CRL_CHECK_ENFORCED,
+        "cert_auth_flags": readable_value((properties or {}).get(CERT_AUTH_FLAGS)),
+    }
+
+
+def crl_check_steps(properties: Mapping[str, RegistryValue] | None, state: str) -> list[RegistryWrite]:
+    """The write that converges ``CertAuthFlags`` to ``state`` (empty list = nothing to do).
+
+    ``enabled`` means DWORD 4. ``disabled`` means "not enforced": a missing value or DWORD 2 already is, so nothing is
+    written there (a write would only ask for a RemoteAccess restart); any other stored data becomes DWORD 2.
+    """
+    if state not in STATES:
+        raise ValueError(f"state must be one of {', '.join(STATES)}, not {state!r}")
+    if state == "enabled":
+        return _set_dword(IKEV2_KEY, CERT_AUTH_FLAGS, CRL_CHECK_ENFORCED, properties)
+    if (properties or {}).get(CERT_AUTH_FLAGS) is None:
+        return []
+    return _set_dword(IKEV2_KEY, CERT_AUTH_FLAGS, CRL_CHECK_NOT_ENFORCED, properties)
