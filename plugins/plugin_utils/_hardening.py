@@ -68,3 +68,52 @@ def crl_check_steps(properties: Mapping[str, RegistryValue] | None, state: str) 
     if (properties or {}).get(CERT_AUTH_FLAGS) is None:
         return []
     return _set_dword(IKEV2_KEY, CERT_AUTH_FLAGS, CRL_CHECK_NOT_ENFORCED, properties)
+
+
+# DHCP address pool ---------------------------------------------------------------------------------------------------
+
+IP_KEY = REMOTE_ACCESS_PARAMETERS_KEY + "\\Ip"
+INITIAL_ADDRESS_POOL_SIZE = "InitialAddressPoolSize"
+MIN_ADDRESS_POOL_SIZE = 10
+"""The reference script refuses less; missing = 10 (KB216805)."""
+DWORD_MAX = 0xFFFFFFFF
+
+IP_KEY_MISSING_MSG = (f"{IP_KEY} does not exist: RRAS does not assign IPv4 addresses on this host (not configured for IPv4 remote "
+                      "access, or not installed). The key is not created; configure RRAS first (the reference script stops here too)")
+
+
+USE_DHCP_ADDRESSING = "UseDhcpAddressing"
+"""``Ip`` DWORD: 1 = addresses from DHCP, 0 = a static pool (``StaticAddressPool`` subkey). Widely documented, not in the reference facts."""
+
+
+def static_pool_warning(properties: Mapping[str, RegistryValue]) -> str | None:
+    """A warning when the ``Ip`` key says RRAS uses a static pool, where ``InitialAddressPoolSize`` has no effect."""
+    if dword(properties, USE_DHCP_ADDRESSING) == 0:
+        return (f"{IP_KEY} has {USE_DHCP_ADDRESSING} = 0: RRAS assigns addresses from a static pool here, and "
+                f"{INITIAL_ADDRESS_POOL_SIZE} only matters when it leases them from DHCP.")
+    return None
+
+
+def address_pool_size_error(size: int) -> str | None:
+    """Why ``initial_size`` is refused (``None`` when it is fine)."""
+    if not MIN_ADDRESS_POOL_SIZE <= size <= DWORD_MAX:
+        return (f"initial_size must be at least {MIN_ADDRESS_POOL_SIZE} (the addresses RRAS leases from DHCP at a time; the reference "
+                f"script refuses less) and at most {DWORD_MAX}, not {size}")
+    return None
+
+
+def address_pool_settings(properties: Mapping[str, RegistryValue] | None) -> dict[str, t.Any]:
+    """The pool size the service uses (a missing or non-DWORD value = 10) and the stored data (``None`` if missing)."""
+    stored = dword(properties, INITIAL_ADDRESS_POOL_SIZE)
+    return {
+        "initial_size": MIN_ADDRESS_POOL_SIZE if stored is None else stored,
+        "initial_address_pool_size": readable_value((properties or {}).get(INITIAL_ADDRESS_POOL_SIZE)),
+    }
+
+
+def address_pool_steps(properties: Mapping[str, RegistryValue], size: int) -> list[RegistryWrite]:
+    """The write that sets ``InitialAddressPoolSize`` to DWORD ``size`` in the existing ``Ip`` key (``properties``)."""
+    error = address_pool_size_error(size)
+    if error:
+        raise ValueError(error)
+    return _set_dword(IP_KEY, INITIAL_ADDRESS_POOL_SIZE, size, properties)

@@ -9,8 +9,14 @@ import pytest
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     CERT_AUTH_FLAGS,
+    INITIAL_ADDRESS_POOL_SIZE,
+    IP_KEY,
+    address_pool_settings,
+    address_pool_size_error,
+    address_pool_steps,
     crl_check_settings,
     crl_check_steps,
+    static_pool_warning,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import IKEV2_KEY
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue, RegistryWrite
@@ -54,3 +60,31 @@ def test_crl_check_settings() -> None:
 def test_crl_check_refuses_an_unknown_state() -> None:
     with pytest.raises(ValueError, match="state must be one of enabled, disabled"):
         crl_check_steps(None, "present")
+
+
+@pytest.mark.parametrize(("current", "size", "expected"), [
+    (key(), 10, [10]),
+    (key(UseDhcpAddressing=("dword", 1)), 100, [100]),
+    (key(InitialAddressPoolSize=("dword", 100)), 100, []),
+    (key(initialaddresspoolsize=("dword", 50)), 100, [100]),
+    (key(InitialAddressPoolSize=("string", "100")), 100, [100]),
+    (key(), 0xFFFFFFFF, [0xFFFFFFFF]),
+])
+def test_address_pool_steps(current: RegistryProperties, size: int, expected: list[int]) -> None:
+    assert address_pool_steps(current, size) == [RegistryWrite.set(IP_KEY, INITIAL_ADDRESS_POOL_SIZE, "dword", data) for data in expected]
+
+
+@pytest.mark.parametrize("size", [9, 5, 0, -1, 0x100000000])
+def test_address_pool_size_refused(size: int) -> None:
+    error = address_pool_size_error(size)
+    assert error is not None and error.startswith("initial_size must be at least 10") and str(size) in error
+    with pytest.raises(ValueError, match="initial_size"):
+        address_pool_steps(key(), size)
+
+
+def test_address_pool_settings_and_static_pool_warning() -> None:
+    assert address_pool_settings(key()) == {"initial_size": 10, "initial_address_pool_size": None}
+    assert address_pool_settings(key(InitialAddressPoolSize=("dword", 250))) == {"initial_size": 250, "initial_address_pool_size": 250}
+    assert address_pool_size_error(10) is None
+    assert static_pool_warning(key(UseDhcpAddressing=("dword", 1))) is None and static_pool_warning(key()) is None
+    assert "static pool" in str(static_pool_warning(key(usedhcpaddressing=("dword", 0))))
