@@ -117,3 +117,49 @@ def address_pool_steps(properties: Mapping[str, RegistryValue], size: int) -> li
     if error:
         raise ValueError(error)
     return _set_dword(IP_KEY, INITIAL_ADDRESS_POOL_SIZE, size, properties)
+
+
+# IKEv2 behind a load balancer ----------------------------------------------------------------------------------------
+
+IKEEXT_SERVICE = "IKEEXT"
+IKEEXT_SERVICE_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\IKEEXT"
+IKEEXT_PARAMETERS_KEY = IKEEXT_SERVICE_KEY + "\\Parameters"
+ESTABLISHED_FOR_INITIAL_QUERY = "IkeNumEstablishedForInitialQuery"
+DEFAULT_ESTABLISHED_FOR_INITIAL_QUERY = 50000
+"""The reference script's value."""
+
+IKEEXT_MISSING_MSG = f"{IKEEXT_SERVICE_KEY} does not exist: the IKE and AuthIP IPsec Keying Modules service (IKEEXT) is not on this host"
+
+IKEEXT_RESTART = ServiceRestart(
+    IKEEXT_SERVICE,
+    {"name": IKEEXT_SERVICE, "state": "restarted", "force_dependent_services": False},
+    "this drops the IKEv2 connections of the server, whose security associations IKEEXT holds; RemoteAccess does not depend on "
+    "IKEEXT and keeps running",
+)
+"""The restart that applies ``IkeNumEstablishedForInitialQuery``.
+
+``win_service`` restarts with ``Restart-Service -Force:$force_dependent_services``: without ``-Force`` PowerShell refuses to
+stop a service that has a dependent service not stopped (nothing is restarted, the module fails); with it the running
+dependents are stopped and started again. RemoteAccess depends on RpcSs, BFE, RasMan and Http, not on IKEEXT, so it is
+not stopped. Dependent services are never forced: a service that depends on IKEEXT is not restarted behind the admin's back.
+"""
+
+
+def established_for_initial_query_error(value: int) -> str | None:
+    """Why ``established_for_initial_query`` is refused (``None`` when it is fine)."""
+    if not 1 <= value <= DWORD_MAX:
+        return f"established_for_initial_query must be between 1 and {DWORD_MAX} (a DWORD count of established IKE SAs), not {value}"
+    return None
+
+
+def load_balancing_settings(properties: Mapping[str, RegistryValue] | None) -> dict[str, t.Any]:
+    """The stored ``IkeNumEstablishedForInitialQuery`` data (``None`` if missing: the service's default, 10 by Hicks, not verified)."""
+    return {"established_for_initial_query": readable_value((properties or {}).get(ESTABLISHED_FOR_INITIAL_QUERY))}
+
+
+def load_balancing_steps(properties: Mapping[str, RegistryValue] | None, value: int) -> list[RegistryWrite]:
+    """The write that sets ``IkeNumEstablishedForInitialQuery`` to DWORD ``value``."""
+    error = established_for_initial_query_error(value)
+    if error:
+        raise ValueError(error)
+    return _set_dword(IKEEXT_PARAMETERS_KEY, ESTABLISHED_FOR_INITIAL_QUERY, value, properties)

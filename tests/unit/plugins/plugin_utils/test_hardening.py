@@ -9,6 +9,9 @@ import pytest
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     CERT_AUTH_FLAGS,
+    ESTABLISHED_FOR_INITIAL_QUERY,
+    IKEEXT_PARAMETERS_KEY,
+    IKEEXT_RESTART,
     INITIAL_ADDRESS_POOL_SIZE,
     IP_KEY,
     address_pool_settings,
@@ -16,6 +19,9 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     address_pool_steps,
     crl_check_settings,
     crl_check_steps,
+    established_for_initial_query_error,
+    load_balancing_settings,
+    load_balancing_steps,
     static_pool_warning,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import IKEV2_KEY
@@ -88,3 +94,29 @@ def test_address_pool_settings_and_static_pool_warning() -> None:
     assert address_pool_size_error(10) is None
     assert static_pool_warning(key(UseDhcpAddressing=("dword", 1))) is None and static_pool_warning(key()) is None
     assert "static pool" in str(static_pool_warning(key(usedhcpaddressing=("dword", 0))))
+
+
+@pytest.mark.parametrize(("current", "value", "expected"), [
+    (None, 50000, [50000]),
+    (key(ServiceDll=("expandstring", "%SystemRoot%\\System32\\ikeext.dll")), 50000, [50000]),
+    (key(IkeNumEstablishedForInitialQuery=("dword", 50000)), 50000, []),
+    (key(ikenumestablishedforinitialquery=("dword", 10)), 50000, [50000]),
+    (key(IkeNumEstablishedForInitialQuery=("qword", 50000)), 50000, [50000]),
+    (None, 1, [1]),
+])
+def test_load_balancing_steps(current: RegistryProperties | None, value: int, expected: list[int]) -> None:
+    assert load_balancing_steps(current, value) == [
+        RegistryWrite.set(IKEEXT_PARAMETERS_KEY, ESTABLISHED_FOR_INITIAL_QUERY, "dword", data) for data in expected]
+    assert load_balancing_settings((current or key()).with_writes(load_balancing_steps(current, value))) == {"established_for_initial_query": value}
+
+
+@pytest.mark.parametrize("value", [0, -5, 0x100000000])
+def test_load_balancing_value_refused(value: int) -> None:
+    assert str(value) in str(established_for_initial_query_error(value))
+    with pytest.raises(ValueError, match="established_for_initial_query must be between 1 and"):
+        load_balancing_steps(None, value)
+
+
+def test_ikeext_restart_never_forces_dependent_services() -> None:
+    assert IKEEXT_RESTART.service == "IKEEXT"
+    assert dict(IKEEXT_RESTART.args) == {"name": "IKEEXT", "state": "restarted", "force_dependent_services": False}
