@@ -163,3 +163,111 @@ def load_balancing_steps(properties: Mapping[str, RegistryValue] | None, value: 
     if error:
         raise ValueError(error)
     return _set_dword(IKEEXT_PARAMETERS_KEY, ESTABLISHED_FOR_INITIAL_QUERY, value, properties)
+
+
+# SSTP TLS: SCHANNEL protocols and the cipher suite order ---------------------------------------------------------------
+
+SCHANNEL_PROTOCOLS_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols"
+PROTOCOL_ENABLED = "Enabled"
+PROTOCOLS = ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1")
+"""The SCHANNEL key names the module may turn off for the server side."""
+DEFAULT_DISABLED_PROTOCOLS = ("SSL 3.0", "TLS 1.0", "TLS 1.1")
+"""What the reference script turns off (it leaves SSL 2.0 alone)."""
+_KEPT_PROTOCOLS = {
+    "tls 1.2": "TLS 1.2 is refused in disabled_protocols: SSTP and WinRM over HTTPS (the connection Ansible uses) need it, so "
+               "turning it off would stop the VPN and lock Ansible out of the server after the reboot",
+    "tls 1.3": "TLS 1.3 is refused in disabled_protocols: it is the newest protocol SSTP and WinRM over HTTPS can use; turning it "
+               "off weakens the server rather than hardening it",
+}
+
+CIPHER_SUITES_KEY = "HKLM:\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"
+CIPHER_SUITES_VALUE = "Functions"
+RECOMMENDED = "recommended"
+RECOMMENDED_CIPHER_SUITES = (
+    (17763, ("TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
+    (14393, ("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
+)
+"""(first build, list) newest first: the reference script's lists for 2019/2022/2025 (17763+) and 2016 (14393, 17134)."""
+_CIPHER_SUITE_RE = re.compile(r"^TLS_[A-Z0-9_]+$")
+
+GROUP_POLICY_WARNING = (f"{CIPHER_SUITES_KEY} {CIPHER_SUITES_VALUE} is a Group Policy value (SSL Cipher Suite Order): a GPO that sets "
+                        "it overwrites this order at its next refresh, and the next run of the module then reports a change again.")
+REBOOT_WARNING = ("SCHANNEL reads its protocol and cipher suite settings at boot: reboot the server for the change to take effect "
+                  "(the module never reboots; ansible.windows.win_reboot in a maintenance window, one server at a time).")
+
+
+def server_protocol_key(protocol: str) -> str:
+    """``...\\SCHANNEL\\Protocols\\<protocol>\\Server``."""
+    return f"{SCHANNEL_PROTOCOLS_KEY}\\{protocol}\\Server"
+
+
+def protocols_option(names: Sequence[str]) -> tuple[str, ...]:
+    """The SCHANNEL names of ``disabled_protocols`` (any case, surrounding blanks ignored, duplicates dropped); ``ValueError`` names the bad one."""
+    known = {name.casefold(): name for name in PROTOCOLS}
+    chosen: list[str] = []
+    for raw in names:
+        name = " ".join(str(raw).split()).casefold()
+        if name in _KEPT_PROTOCOLS:
+            raise ValueError(_KEPT_PROTOCOLS[name])
+        if name not in known:
+            raise ValueError(f"disabled_protocols: {raw!r} is not a SCHANNEL protocol name this module turns off; use {', '.join(PROTOCOLS)}")
+        if known[name] not in chosen:
+            chosen.append(known[name])
+    return tuple(chosen)
+
+
+def cipher_suites_option(values: Sequence[str] | None) -> tuple[str, ...] | str | None:
+    """``None`` (leave the order alone), :data:`RECOMMENDED`, or the validated list; ``ValueError`` names what is wrong."""
+    if values is None:
+        return None
+    suites = [str(value).strip() for value in values]
+    if [suite.casefold() for suite in suites] == [RECOMMENDED]:
+        return RECOMMENDED
+    if not suites:
+        raise ValueError("cipher_suites must not be empty (Windows would fall back to its own order); omit it to leave the order alone")
+    for suite in suites:
+        if not _CIPHER_SUITE_RE.match(suite):
+            raise ValueError(f"cipher_suites: {suite!r} is not a cipher suite name (upper case, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256), "
+                             f"and {RECOMMENDED!r} must be given alone")
+    duplicates = sorted({suite for suite in suites if suites.count(suite) > 1})
+    if duplicates:
+        raise ValueError(f"cipher_suites lists {', '.join(duplicates)} more than once")
+    return tuple(suites)
+
+
+def recommended_cipher_suites(build: int | None) -> tuple[str, ...]:
+    """The reference script's list for ``build``; ``ValueError`` for older or unknown builds."""
+    for first_build, suites in RECOMMENDED_CIPHER_SUITES:
+        if build is not None and build >= first_build:
+            return suites
+    raise ValueError(f"cipher_suites={RECOMMENDED} has a list for Windows Server 2016 (build 14393) and later only, not for OS build {build}: "
+                     "give the list of cipher suites instead")
+
+
+def tls_keys(protocols: Iterable[str], cipher_suites: bool) -> list[str]:
+    """The keys the module reads: the ``Server`` key of each protocol, and the cipher suite policy key when it manages it."""
+    return [server_protocol_key(protocol) for protocol in protocols] + ([CIPHER_SUITES_KEY] if cipher_suites else [])
+
+
+def tls_steps(protocols: Iterable[str], cipher_suites: Sequence[str] | None) -> list[RegistryWrite]:
+    """``Enabled`` = DWORD 0 in the ``Server`` key of each protocol, then the cipher suite order (comma-separated REG_SZ)."""
+    steps = [RegistryWrite.set(server_protocol_key(protocol), PROTOCOL_ENABLED, "dword", 0) for protocol in protocols]
+    if cipher_suites is not None:
+        steps.append(RegistryWrite.set(CIPHER_SUITES_KEY, CIPHER_SUITES_VALUE, "string", ",".join(cipher_suites)))
+    return steps
+
+
+def _protocol_state(properties: Mapping[str, RegistryValue]) -> str:
+    enabled = properties.get(PROTOCOL_ENABLED)
+    if enabled is None:
+        return "os default"
+    return "disabled" if enabled.value_type == "dword" and enabled.data == 0 else "enabled"
+
+
+def tls_settings(keys: RegistryKeys, protocols: Iterable[str], cipher_suites: bool) -> dict[str, t.Any]:
+    """Readable settings: each protocol's server side (``disabled``, ``enabled`` or ``os default``) and, when managed, the suite order."""
+    settings: dict[str, t.Any] = {"server_protocols": {protocol: _protocol_state(keys.key(server_protocol_key(protocol))) for protocol in protocols}}
+    if cipher_suites:
+        value = keys.key(CIPHER_SUITES_KEY).get(CIPHER_SUITES_VALUE)
+        settings["cipher_suites"] = [suite.strip() for suite in str(value.data).split(",") if suite.strip()] if value is not None else None
+    return settings

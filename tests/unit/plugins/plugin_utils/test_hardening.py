@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     CERT_AUTH_FLAGS,
+    CIPHER_SUITES_KEY,
     ESTABLISHED_FOR_INITIAL_QUERY,
     IKEEXT_PARAMETERS_KEY,
     IKEEXT_RESTART,
@@ -22,10 +23,17 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     established_for_initial_query_error,
     load_balancing_settings,
     load_balancing_steps,
+    cipher_suites_option,
+    protocols_option,
+    recommended_cipher_suites,
+    server_protocol_key,
     static_pool_warning,
+    tls_keys,
+    tls_settings,
+    tls_steps,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import IKEV2_KEY
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue, RegistryWrite
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryKeys, RegistryProperties, RegistryValue, RegistryWrite
 
 
 def key(**values: tuple[str, object]) -> RegistryProperties:
@@ -120,3 +128,74 @@ def test_load_balancing_value_refused(value: int) -> None:
 def test_ikeext_restart_never_forces_dependent_services() -> None:
     assert IKEEXT_RESTART.service == "IKEEXT"
     assert dict(IKEEXT_RESTART.args) == {"name": "IKEEXT", "state": "restarted", "force_dependent_services": False}
+
+
+@pytest.mark.parametrize(("names", "expected"), [
+    (["SSL 3.0", "TLS 1.0", "TLS 1.1"], ("SSL 3.0", "TLS 1.0", "TLS 1.1")),
+    (["tls 1.0", " TLS  1.1 ", "TLS 1.0"], ("TLS 1.0", "TLS 1.1")),
+    (["SSL 2.0"], ("SSL 2.0",)),
+    ([], ()),
+])
+def test_protocols_option(names: list[str], expected: tuple[str, ...]) -> None:
+    assert protocols_option(names) == expected
+
+
+@pytest.mark.parametrize(("names", "message"), [
+    (["TLS 1.2"], "TLS 1.2 is refused in disabled_protocols: SSTP and WinRM over HTTPS"),
+    (["TLS 1.0", "tls 1.2"], "TLS 1.2 is refused"),
+    (["TLS 1.3"], "TLS 1.3 is refused"),
+    (["TLS1.0"], "disabled_protocols: 'TLS1.0' is not a SCHANNEL protocol name"),
+    (["PCT 1.0"], "use SSL 2.0, SSL 3.0, TLS 1.0, TLS 1.1"),
+])
+def test_protocols_option_refusals(names: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        protocols_option(names)
+
+
+def test_cipher_suites_option() -> None:
+    assert cipher_suites_option(None) is None
+    assert cipher_suites_option(["recommended"]) == cipher_suites_option(["Recommended "]) == "recommended"
+    assert cipher_suites_option([" TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]) == (
+        "TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+    for values, message in (([], "must not be empty"), (["tls_aes_128_gcm_sha256"], "is not a cipher suite name"),
+                            (["TLS_A,TLS_B"], "is not a cipher suite name"), (["recommended", "TLS_A"], "must be given alone"),
+                            (["TLS_A", "TLS_A"], "lists TLS_A more than once")):
+        with pytest.raises(ValueError, match=message):
+            cipher_suites_option(values)
+
+
+@pytest.mark.parametrize(("build", "count"), [(20348, 3), (17763, 3), (17134, 2), (14393, 2)])
+def test_recommended_cipher_suites_follow_the_build(build: int, count: int) -> None:
+    suites = recommended_cipher_suites(build)
+    assert len(suites) == count and ("TLS_AES_128_GCM_SHA256" in suites) is (build >= 17763)
+
+
+@pytest.mark.parametrize("build", [9600, None])
+def test_recommended_cipher_suites_refuse_older_builds(build: int | None) -> None:
+    with pytest.raises(ValueError, match="Windows Server 2016 \\(build 14393\\) and later only"):
+        recommended_cipher_suites(build)
+
+
+def test_tls_plan_against_a_fresh_server_then_converged() -> None:
+    protocols = ("SSL 3.0", "TLS 1.0", "TLS 1.1")
+    suites = recommended_cipher_suites(20348)
+    fresh = RegistryKeys({server_protocol_key("TLS 1.0"): None, CIPHER_SUITES_KEY: None})
+    steps = tls_steps(protocols, suites)
+    assert [(step.path.rsplit("\\", 2)[-2], step.name, step.data) for step in fresh.plan(steps)] == [
+        ("SSL 3.0", "Enabled", 0), ("TLS 1.0", "Enabled", 0), ("TLS 1.1", "Enabled", 0), ("SSL", "Functions", ",".join(suites))]
+    assert tls_settings(fresh, protocols, True) == {
+        "server_protocols": {"SSL 3.0": "os default", "TLS 1.0": "os default", "TLS 1.1": "os default"}, "cipher_suites": None}
+    after = fresh.with_writes(fresh.plan(steps))
+    assert after.plan(steps) == []
+    assert tls_settings(after, protocols, True) == {
+        "server_protocols": {"SSL 3.0": "disabled", "TLS 1.0": "disabled", "TLS 1.1": "disabled"}, "cipher_suites": list(suites)}
+    assert tls_keys(protocols, False) == [server_protocol_key(protocol) for protocol in protocols]
+
+
+def test_tls_plan_keeps_what_is_already_off_and_rewrites_enabled_protocols() -> None:
+    keys = RegistryKeys({server_protocol_key("TLS 1.0"): key(Enabled=("dword", 0), DisabledByDefault=("dword", 1)),
+                         server_protocol_key("tls 1.1"): key(enabled=("dword", 0xFFFFFFFF))})
+    writes = keys.plan(tls_steps(("TLS 1.0", "TLS 1.1"), None))
+    assert writes == [RegistryWrite.set(server_protocol_key("TLS 1.1"), "Enabled", "dword", 0)]
+    assert tls_settings(keys, ("TLS 1.0", "TLS 1.1"), False) == {"server_protocols": {"TLS 1.0": "disabled", "TLS 1.1": "enabled"}}
+    assert keys.with_writes(writes).key(server_protocol_key("TLS 1.0")).get("DisabledByDefault") is not None
