@@ -10,7 +10,7 @@ description:
   - Converges C(HKLM:\SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters\Ikev2\CertAuthFlags). DWORD V(4) makes
     the Routing and Remote Access service check the revocation of the certificate an IKEv2 client authenticates with;
     V(2) or a missing value means the check is not enforced (the default).
-  - The use is the Always On VPN B(device tunnel), which authenticates with the computer certificate only: without the
+  - The use is the Always On VPN B(device tunnel), which authenticates with the computer certificate only. Without the
     check, revoking a lost device's certificate does not keep it off the VPN.
   - It needs the updates that brought the setting (KB4503294 on Windows Server 2016, KB4505658 on Windows Server 2019)
     and a root certificate filter on the server (C(Set-VpnAuthProtocol -RootCertificateNameToAccept)), so that only

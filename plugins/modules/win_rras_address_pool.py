@@ -10,11 +10,11 @@ description:
   - Converges C(HKLM:\SYSTEM\CurrentControlSet\Services\RemoteAccess\Parameters\Ip\InitialAddressPoolSize), the number
     of IPv4 addresses the Routing and Remote Access service obtains from DHCP for its VPN clients when it starts. Without
     the value it takes 10 (KB216805), so a busy server runs out of addresses for its clients until it leases more.
-  - The C(Ip) key must exist. It is not created: a server without it does not assign IPv4 addresses (RRAS not configured
+  - The C(Ip) key must exist. It is not created. A server without it does not assign IPv4 addresses (RRAS not configured
     for IPv4 remote access, or not installed), and the module fails naming the key, changing nothing (the reference
     script stops there too).
   - With C(UseDhcpAddressing) = V(0) in the C(Ip) key RRAS assigns addresses from a static pool, where the value has no
-    effect: the module then writes it all the same and warns (that value's meaning is widely documented, not in the
+    effect. The module then writes it all the same and warns (that value's meaning is widely documented, not in the
     collection's verified facts).
   - The setting applies when the C(RemoteAccess) service restarts. Restarting it drops every connected VPN client,
     so by default the module only reports the need through RV(restart_required) and a warning (see O(restart); no

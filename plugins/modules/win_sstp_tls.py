@@ -7,17 +7,17 @@ module: win_sstp_tls
 short_description: Turn old TLS protocols off for SSTP on a Windows RRAS VPN server, and set the TLS cipher suite order
 version_added: 0.1.0
 description:
-  - Turns the protocols of O(disabled_protocols) off for the server side of SCHANNEL, which SSTP uses:
+  - Turns the protocols of O(disabled_protocols) off for the server side of SCHANNEL, which SSTP uses, with
     C(Enabled) = DWORD V(0) in C(HKLM:\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\<protocol>\Server)
     (the key is created when missing). By default SSL 3.0, TLS 1.0 and TLS 1.1, as the reference script does.
   - Protocols not listed are left as they are (the module never turns a protocol on), as are C(DisabledByDefault) and
     the C(Client) subkeys.
-  - Optionally sets the TLS cipher suite order (O(cipher_suites)): the comma-separated C(Functions) value of
+  - Optionally sets the TLS cipher suite order (O(cipher_suites)), the comma-separated C(Functions) value of
     C(HKLM:\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002). That is a B(Group Policy) value
-    (SSL Cipher Suite Order): a GPO that sets it overwrites it at its next refresh. The module warns when it writes it.
+    (SSL Cipher Suite Order). A GPO that sets it overwrites it at its next refresh. The module warns when it writes it.
   - SCHANNEL reads these settings at boot, so they apply after a B(reboot). The module returns RV(reboot_required)
     and a warning, and B(never reboots) by itself (use M(ansible.windows.win_reboot) in a maintenance window, one
-    server at a time). It cannot tell whether the server rebooted since an earlier run: only the run that changes
+    server at a time). It cannot tell whether the server rebooted since an earlier run, so only the run that changes
     something reports RV(reboot_required).
   - Runs on the controller and uses M(ansible.windows.win_reg_stat) and M(ansible.windows.win_regedit); nothing else
     is executed on the host.
@@ -30,7 +30,7 @@ options:
     description:
       - The SCHANNEL protocol names to turn off for the server side, among V(SSL 2.0), V(SSL 3.0), V(TLS 1.0) and
         V(TLS 1.1) (any case). Any other name fails before the host is touched, naming the option.
-      - V(TLS 1.2) is refused with the reason: SSTP and WinRM over HTTPS (the connection Ansible uses) need it, so the
+      - V(TLS 1.2) is refused with the reason. SSTP and WinRM over HTTPS (the connection Ansible uses) need it, so the
         VPN would stop and Ansible would be locked out after the reboot. V(TLS 1.3) is refused too.
       - An empty list manages no protocol (only O(cipher_suites)).
     type: list
