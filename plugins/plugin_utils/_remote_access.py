@@ -33,7 +33,6 @@ depend on RemoteAccess, so dependent services are never forced.
 """
 
 
-
 @dataclass(frozen=True)
 class ServiceRestart:
     """A service whose restart applies a module's change: the ``win_service`` arguments and what the restart costs."""

@@ -45,8 +45,8 @@ def test_recommended_suites_by_build_and_the_group_policy_warning(run_action) ->
     result, host = run_action(ActionModule, fresh_host("14393"), {"disabled_protocols": [], "cipher_suites": "recommended"})
     assert paths(host)[:2] == [("win_reg_stat", CURRENT_VERSION_KEY), ("win_reg_stat", CIPHER_SUITES_KEY)]
     assert host.keys[CIPHER_SUITES_KEY] == {"Functions": ("REG_SZ", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")}
-    assert result["os_build"] == 14393 and result["after"]["cipher_suites"] == ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-                                                                                   "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
+    assert result["os_build"] == 14393
+    assert result["after"]["cipher_suites"] == ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]
     assert any("Group Policy value" in w for w in result["warnings"])
 
 
