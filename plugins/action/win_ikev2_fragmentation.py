@@ -36,9 +36,7 @@ class ActionModule(RrasActionBase):
         # Round trips: the Ikev2 key always; RemoteAccess\Parameters only when Ikev2 is missing (is
         # RRAS there at all?); CurrentVersion only when enabling needs a write and no Windows facts were
         # gathered. Steady state: one read.
-        ikev2 = self.read_key(IKEV2_KEY, task_vars)
-        if ikev2 is None and self.read_key(REMOTE_ACCESS_PARAMETERS_KEY, task_vars) is None:
-            raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
+        ikev2 = self.read_key_under(IKEV2_KEY, REMOTE_ACCESS_PARAMETERS_KEY, NOT_INSTALLED_MSG, task_vars)
         writes = fragmentation_steps(ikev2, args["state"])
         extra: dict[str, t.Any] = {}
         if writes and args["state"] == "enabled":

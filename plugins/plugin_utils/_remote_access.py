@@ -32,6 +32,19 @@ handler all restart with these arguments (a unit test compares the YAML with thi
 depend on RemoteAccess, so dependent services are never forced.
 """
 
+
+@dataclass(frozen=True)
+class ServiceRestart:
+    """A service whose restart applies a module's change: the ``win_service`` arguments and what the restart costs."""
+
+    service: str
+    args: Mapping[str, t.Any]
+    cost: str
+    """Why a restart is not done by default, for the warning (e.g. that it disconnects the VPN clients)."""
+
+
+REMOTE_ACCESS_RESTART = ServiceRestart(REMOTE_ACCESS_SERVICE, RESTART_ARGS, "this disconnects every VPN client on the server")
+
 NOT_INSTALLED_MSG = "the Remote Access role is not installed"
 NOT_CONFIGURED_MSG = "RRAS is installed but not configured (RemoteAccess is disabled): configure it first (Install-RemoteAccess -VpnType Vpn)"
 

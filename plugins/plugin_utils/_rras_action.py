@@ -26,13 +26,20 @@ from ansible.plugins.action import ActionBase
 from ansible_collections.aovpn.rras.plugins.plugin_utils._restart_marker import restart_pending, write_sequence
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
     RegistryFormatError,
+    RegistryKeys,
     RegistryProperties,
     RegistryValue,
     RegistryWrite,
     parse_key_stat,
     plan_writes,
 )
-from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import REMOTE_ACCESS_SERVICE, RESTART_ARGS, ROLE_FEATURE, role_state
+from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import (
+    REMOTE_ACCESS_RESTART,
+    REMOTE_ACCESS_SERVICE,
+    ROLE_FEATURE,
+    ServiceRestart,
+    role_state,
+)
 
 
 class RrasActionError(Exception):
@@ -46,12 +53,12 @@ class RrasActionError(Exception):
 
 @dataclass(frozen=True)
 class RegistryPlan:
-    """What a module wants to do to one key: ordered writes, the key as read, and how to render it as settings."""
+    """What a module wants to do to one key (or several: :class:`RegistryKeys`): ordered writes, the keys as read, and how to render them as settings."""
 
     key: str
-    current: RegistryProperties
+    current: RegistryProperties | RegistryKeys
     writes: list[RegistryWrite]
-    settings: Callable[[Mapping[str, RegistryValue]], dict[str, t.Any]]
+    settings: Callable[[t.Any], dict[str, t.Any]]
     extra: dict[str, t.Any] = field(default_factory=dict)
     """Module-specific result keys (e.g. ``certificate_sha256``), returned also on failure."""
 
@@ -66,6 +73,17 @@ class RegistryPlan:
     ) -> RegistryPlan:
         """Plan ``steps`` against ``current`` (the values of ``key``); ``settings`` renders a key as readable settings."""
         return cls(key, current, plan_writes(current, steps), settings, dict(extra or {}))
+
+    @classmethod
+    def from_keys(
+        cls,
+        current: RegistryKeys,
+        steps: Iterable[RegistryWrite],
+        settings: Callable[[RegistryKeys], dict[str, t.Any]],
+        extra: dict[str, t.Any] | None = None,
+    ) -> RegistryPlan:
+        """Plan ``steps`` against several keys (no pending-restart marker: :meth:`RrasActionBase.converge` with ``service=None``)."""
+        return cls("", current, current.plan(steps), settings, dict(extra or {}))
 
     @property
     def before(self) -> dict[str, t.Any]:
@@ -148,13 +166,22 @@ class RrasActionBase(ActionBase):
         except RegistryFormatError as exc:
             raise RrasActionError(f"Reading {path} returned unexpected data: {exc}") from exc
 
-    def converge(self, plan: RegistryPlan, *, restart: bool, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        """Apply ``plan.writes`` in order (not in check mode), then restart RemoteAccess if asked.
+    def read_key_under(self, path: str, parent: str, missing_msg: str, task_vars: dict[str, t.Any]) -> RegistryProperties | None:
+        """:meth:`read_key` of ``path``; when it does not exist, fail with ``missing_msg`` unless ``parent`` (which a write creates it under) exists."""
+        current = self.read_key(path, task_vars)
+        if current is None and self.read_key(parent, task_vars) is None:
+            raise RrasActionError(missing_msg, changed=False)
+        return current
 
-        A change is remembered on the host until RemoteAccess has restarted (see ``_restart_marker``): a key that
+    def converge(self, plan: RegistryPlan, *, restart: bool, task_vars: dict[str, t.Any],
+                 service: ServiceRestart | None = REMOTE_ACCESS_RESTART) -> dict[str, t.Any]:
+        """Apply ``plan.writes`` in order (not in check mode), then restart ``service`` (default RemoteAccess) if asked.
+
+        A change is remembered on the host until the service has restarted (see ``_restart_marker``): a key that
         still holds the marker reports ``changed`` and ``restart_required`` (``restart_pending``) with no write.
         Returns the common result keys: ``changed``, ``before``, ``after``, ``restart_required``, ``restart_pending``,
-        ``restarted`` and, in diff mode, ``diff``.
+        ``restarted`` and, in diff mode, ``diff``. With ``service=None`` (a change no service restart applies, such as
+        one that needs a reboot) there is no marker and no restart: only ``changed``, ``before``, ``after`` and ``diff``.
         """
         if plan.writes:
             try:
@@ -162,68 +189,77 @@ class RrasActionBase(ActionBase):
                 self.before_writes(plan, task_vars)
             except RrasActionError as exc:
                 raise RrasActionError(exc.msg, **{**plan.extra, **exc.result}) from None
-        pending = restart_pending(plan.current)
-        sequence = write_sequence(plan.key, plan.writes, pending, restart)
         result: dict[str, t.Any] = dict(plan.extra)
         after = plan.after()
-        result.update(changed=sequence.changed, before=plan.before, after=after, restarted=False, restart_pending=pending)
         if self._task.diff and plan.writes:
             result["diff"] = {"before": plan.before, "after": after}
+        if service is None or not isinstance(plan.current, RegistryProperties):
+            result.update(changed=bool(plan.writes), before=plan.before, after=after)
+            if not self._task.check_mode:
+                self._apply_writes(plan, plan.writes, result, task_vars, None)
+            return result
+        pending = restart_pending(plan.current)
+        sequence = write_sequence(plan.key, plan.writes, pending, restart)
+        result.update(changed=sequence.changed, before=plan.before, after=after, restarted=False, restart_pending=pending)
         if not self._task.check_mode:
-            self._apply_writes(plan, sequence.writes, result, task_vars)
+            self._apply_writes(plan, sequence.writes, result, task_vars, service)
             if sequence.after_restart:
-                self._restart_remote_access(result, task_vars)
-                self._forget_restart(sequence.after_restart, task_vars)
+                self._restart(service, result, task_vars)
+                self._forget_restart(service, sequence.after_restart, task_vars)
         result["restart_required"] = sequence.changed and not result["restarted"]
         # A task that notifies a handler (the aovpn.rras roles) has its restart taken care of: no warning then.
         if result["restart_required"] and not restart and not self._task.notify:
-            self.warn(f"The {REMOTE_ACCESS_SERVICE} service must be restarted for the change to take effect "
-                      "(this disconnects every VPN client on the server); set restart=true or restart it in a maintenance window.")
+            self.warn(f"The {service.service} service must be restarted for the change to take effect "
+                      f"({service.cost}); set restart=true or restart it in a maintenance window.")
         return result
 
-    def _apply_writes(self, plan: RegistryPlan, writes: list[RegistryWrite], result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
+    def _apply_writes(self, plan: RegistryPlan, writes: list[RegistryWrite], result: dict[str, t.Any], task_vars: dict[str, t.Any],
+                      service: ServiceRestart | None) -> None:
         for index, write in enumerate(writes):
             try:
                 outcome = self.call_module("ansible.windows.win_regedit", write.module_args(), task_vars)
             except AnsibleConnectionFailure as exc:
                 # The write may or may not have reached the host: it is reported as not known, the host as unreachable.
-                self._fail_writes(plan, writes, index, f"the connection was lost: {exc}", result, unreachable=True)
+                self._fail_writes(plan, writes, index, f"the connection was lost: {exc}", result, service, unreachable=True)
             if outcome.get("failed"):
-                self._fail_writes(plan, writes, index, module_error(outcome), result)
+                self._fail_writes(plan, writes, index, module_error(outcome), result, service)
 
     def _fail_writes(self, plan: RegistryPlan, writes: list[RegistryWrite], index: int, error: str, result: dict[str, t.Any],
-                     unreachable: bool = False) -> t.NoReturn:
+                     service: ServiceRestart | None, unreachable: bool = False) -> t.NoReturn:
         applied, failed, not_applied = writes[:index], writes[index], writes[index + 1:]
         # What the host holds now (the marker aside, which changes no setting); not the wanted state.
-        result.update(changed=bool(applied), restart_required=bool(applied) or result["restart_pending"], after=plan.after(applied),
+        result.update(changed=bool(applied), after=plan.after(applied),
                       applied=[item.describe() for item in applied], not_applied=[item.describe() for item in writes[index:]])
+        if service is not None:
+            result["restart_required"] = bool(applied) or result["restart_pending"]
         if unreachable:
             result["unreachable"] = True
+        restart_note = f"{service.service} was not restarted; " if service is not None else ""
         raise RrasActionError(
             f"Failed to {failed.describe()} in {failed.path}: {error}. "
             f"Applied before the failure: {_describe_all(applied)}. "
             f"Not attempted{' (or not known)' if unreachable else ''}: {_describe_all(writes[index:] if unreachable else not_applied)}. "
-            f"{REMOTE_ACCESS_SERVICE} was not restarted; fix the cause and rerun the task to converge.",
+            f"{restart_note}fix the cause and rerun the task to converge.",
             **result,
         )
 
-    def _restart_remote_access(self, result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
-        outcome = self.call_module("ansible.windows.win_service", RESTART_ARGS, task_vars)
+    def _restart(self, service: ServiceRestart, result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
+        outcome = self.call_module("ansible.windows.win_service", dict(service.args), task_vars)
         if outcome.get("failed"):
             result["restart_required"] = True
             raise RrasActionError(
-                f"Every registry change was applied but restarting {REMOTE_ACCESS_SERVICE} failed: "
+                f"Every registry change was applied but restarting {service.service} failed: "
                 f"{module_error(outcome)}. Restart it to apply the change (the next run of the module restarts it).",
                 **result,
             )
         result["restarted"] = True
 
-    def _forget_restart(self, writes: list[RegistryWrite], task_vars: dict[str, t.Any]) -> None:
+    def _forget_restart(self, service: ServiceRestart, writes: list[RegistryWrite], task_vars: dict[str, t.Any]) -> None:
         for write in writes:
             outcome = self.call_module("ansible.windows.win_regedit", write.module_args(), task_vars)
             if outcome.get("failed"):
-                self.warn(f"{REMOTE_ACCESS_SERVICE} restarted, but the pending-restart marker could not be removed ({write.describe()} in "
-                          f"{write.path}: {module_error(outcome)}); the next run restarts {REMOTE_ACCESS_SERVICE} once more.")
+                self.warn(f"{service.service} restarted, but the pending-restart marker could not be removed ({write.describe()} in "
+                          f"{write.path}: {module_error(outcome)}); the next run restarts {service.service} once more.")
 
 
 def module_error(result: dict[str, t.Any]) -> str:

@@ -210,6 +210,34 @@ def plan_writes(current: Mapping[str, RegistryValue], steps: Iterable[RegistryWr
     return [step for step in steps if not step.is_satisfied_by(current)]
 
 
+class RegistryKeys:
+    """Several keys read by one module (SCHANNEL keeps one key per protocol): path -> properties, paths case-insensitive.
+
+    A key that does not exist is empty here (a write creates it, as ``win_regedit`` does). It plans like
+    :func:`plan_writes` does for one key, each step against the key of its own path.
+    """
+
+    def __init__(self, keys: Mapping[str, Mapping[str, RegistryValue] | None]) -> None:
+        self._keys: dict[str, tuple[str, RegistryProperties]] = {
+            path.casefold(): (path, RegistryProperties((values or {}).values())) for path, values in keys.items()
+        }
+
+    def key(self, path: str) -> RegistryProperties:
+        """The values of ``path`` (empty when the key does not exist or was not read)."""
+        return self._keys.get(path.casefold(), (path, RegistryProperties()))[1]
+
+    def plan(self, steps: Iterable[RegistryWrite]) -> list[RegistryWrite]:
+        """Keep, in order, the steps that would change their key."""
+        return [step for step in steps if not step.is_satisfied_by(self.key(step.path))]
+
+    def with_writes(self, writes: Iterable[RegistryWrite]) -> RegistryKeys:
+        """The keys as they are after ``writes``."""
+        writes = list(writes)
+        paths = {path.casefold(): path for path, dummy in self._keys.values()}
+        paths.update((write.path.casefold(), write.path) for write in writes if write.path.casefold() not in paths)
+        return RegistryKeys({path: self.key(path).with_writes(w for w in writes if w.path.casefold() == folded) for folded, path in paths.items()})
+
+
 def readable_data(data: RegistryData) -> Readable:
     """Data as a person reads it: binary as an uppercase hex string, multistring as a list."""
     if isinstance(data, bytes):

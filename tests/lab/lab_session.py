@@ -220,6 +220,13 @@ class Lab:
 
         self._edit(host, edit)
 
+    def set_service(self, host: str, name: str, **fields: Any) -> None:
+        """Arrange a start state: create service ``name`` or change its fields (``state``, ``start_mode``, ``dependencies``...)."""
+        def edit(state: dict[str, Any]) -> None:
+            state["services"].setdefault(name, {"state": "stopped", "start_mode": "manual", "dependencies": []}).update(fields)
+
+        self._edit(host, edit)
+
     def inventory_with(self, host_vars: dict[str, dict[str, Any]]) -> Path:
         """A copy of the lab inventory with extra host vars (e.g. ``lab_faults``) merged in."""
         unknown = set(host_vars) - set(self.hosts)

@@ -1,0 +1,78 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""aovpn.rras.hardening through the aovpn.rras.hardening playbook (site.yml with aovpn_rras_hardening) in the lab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.lab
+
+PLAYBOOKS = Path(__file__).resolve().parents[3] / "playbooks"
+IKEV2 = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters\\Ikev2"
+IP = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters\\Ip"
+IKEEXT = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\IKEEXT\\Parameters"
+TLS10 = "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.0\\Server"
+HOSTS = ("ws2022-sstp", "ws2019-rras")
+VARS = {
+    "aovpn_rras_target": ",".join(HOSTS),
+    "hardening_ikev2_crl_check": "enabled",
+    "hardening_address_pool_size": 100,
+    "hardening_ikev2_established_for_initial_query": 50000,
+    "hardening_ikeext_restart": True,
+    "hardening_sstp_disabled_protocols": ["SSL 3.0", "TLS 1.0", "TLS 1.1"],
+}
+WRITES = ("win_regedit", "win_service")
+
+
+def restarts(lab, host: str, service: str) -> int:
+    return sum(1 for e in lab.journal(host) if e["module"] == "win_service" and e["args"].get("state") == "restarted"
+               and e["args"]["name"] == service and not e["check_mode"])
+
+
+def test_check_then_converge_with_one_restart_each_then_nothing(lab) -> None:
+    before = {host: lab.state(host)["registry"] for host in HOSTS}
+    check = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=VARS, check=True, diff=True)
+    assert check.rc == 0, check.failures()
+    for host in HOSTS:
+        assert lab.state(host)["registry"] == before[host] and check.stats[host]["changed"] > 0
+    lab.clear_journal()
+
+    run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=VARS)
+    assert run.rc == 0, run.failures()
+    for host in HOSTS:
+        assert lab.reg_values(host, IKEV2) == {"CertAuthFlags": {"type": "REG_DWORD", "value": 4}}
+        assert lab.reg_values(host, IP)["InitialAddressPoolSize"] == {"type": "REG_DWORD", "value": 100}
+        assert "AovpnRrasRestartPending" not in lab.reg_values(host, IP)
+        assert lab.reg_values(host, IKEEXT)["IkeNumEstablishedForInitialQuery"]["value"] == 50000
+        assert lab.reg_values(host, TLS10) == {"Enabled": {"type": "REG_DWORD", "value": 0}}
+        assert restarts(lab, host, "RemoteAccess") == 1, "CRL check and address pool: one RemoteAccess restart"
+        assert restarts(lab, host, "IKEEXT") == 1
+    assert any("reboot the server" in str(result.get("warnings")) for result in run.results("ws2022-sstp"))
+    lab.clear_journal()
+
+    again = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=VARS)
+    assert again.rc == 0
+    for host in HOSTS:
+        assert again.stats[host]["changed"] == 0 and not any(e["module"] in WRITES and "state" in e["args"] for e in lab.journal(host)), host
+
+
+def test_unset_settings_are_not_touched_and_bad_values_stop_before_any_host(lab) -> None:
+    run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={"aovpn_rras_target": "ws2022-sstp", "hardening_ikev2_crl_check": "enabled"})
+    assert run.rc == 0, run.failures()
+    modules = {e["module"] for e in lab.journal("ws2022-sstp")}
+    # the restart handler removes the marker from every marker key (Ip among them); nothing else reads or writes unset settings
+    paths = {e["args"].get("path") for e in lab.journal("ws2022-sstp") if e["args"].get("state") != "absent"}
+    assert modules <= {"win_reg_stat", "win_regedit", "win_service", "win_feature_info"} and paths & {IP, IKEEXT, TLS10} == set()
+    lab.clear_journal()
+
+    for extra, message in (({"hardening_address_pool_size": 5}, "hardening_address_pool_size must be at least 10"),
+                           ({"hardening_sstp_disabled_protocols": ["TLS 1.2"]}, "hardening_sstp_disabled_protocols"),
+                           ({"hardening_ikev2_established_for_initial_query": 0}, "hardening_ikev2_established_for_initial_query must be between 1")):
+        run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={"aovpn_rras_target": ",".join(HOSTS), **extra})
+        assert run.rc != 0 and message in run.stdout, run.stdout[-2000:]
+        for host in HOSTS:
+            assert lab.journal(host) == [], f"{host} touched despite {extra}"

@@ -1,0 +1,25 @@
+# Copyright: (c) 2026, aovpn.rras contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The hardening role checks on the controller what the modules check on the host: the same limits and protocol names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import DWORD_MAX, MIN_ADDRESS_POOL_SIZE, PROTOCOLS
+
+ROLE = Path(__file__).resolve().parents[4] / "roles" / "hardening"
+
+
+def test_the_role_limits_are_the_planner_constants() -> None:
+    variables = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))
+    assert variables == {"__hardening_min_address_pool_size": MIN_ADDRESS_POOL_SIZE, "__hardening_max_dword": DWORD_MAX}
+
+
+def test_the_role_protocol_choices_are_the_module_names() -> None:
+    specs = yaml.safe_load((ROLE / "meta" / "argument_specs.yml").read_text(encoding="utf-8"))["argument_specs"]
+    for entry_point in ("main", "preflight"):
+        assert tuple(specs[entry_point]["options"]["hardening_sstp_disabled_protocols"]["choices"]) == PROTOCOLS
