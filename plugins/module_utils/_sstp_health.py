@@ -14,7 +14,9 @@ RasSstp Event 11), so it offers no SSTP (an IKEv2-only server): only RemoteAcces
 result says so. The probe is retried until the timeout: a service that is still binding is given the time.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import hashlib
 import time

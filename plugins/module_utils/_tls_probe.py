@@ -11,7 +11,9 @@ Every step (name resolution, connect, handshake, SSTP request) draws on one dead
 accepts and never answers, or answers one byte at a time, cannot hold the caller past ``timeout``.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import _ssl
 import ipaddress

@@ -6,7 +6,9 @@ The peers are ``tests/lab/tls_endpoint.py`` (the lab's SSTP endpoint: TLS or pla
 or another status); the expected hashes are computed here from the served certificates' DER.
 """
 
+from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
+__metaclass__ = type
 
 import hashlib
 import socket
