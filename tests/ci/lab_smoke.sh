@@ -42,7 +42,7 @@ state() { python tests/lab/labctl.py state "$1" --state-dir "$out/state" | pytho
 python tests/lab/labctl.py reset --state-dir "$out/state" >/dev/null
 python tests/lab/tls_endpoint.py --cert "$pki/vpn_server_next.pem" --key "$pki/vpn_server_next.key.pem" --port 0 --seconds 900 >"$out/endpoint.txt" &
 endpoint_pid=$!
-trap 'kill "$endpoint_pid" 2>/dev/null || true' EXIT
+trap 'kill "$endpoint_pid" 2>/dev/null || true; python tests/lab/labctl.py stop-listeners --state-dir "$out/state" >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 100); do [ -s "$out/endpoint.txt" ] && break; sleep 0.1; done
 endpoint=$(head -n 1 "$out/endpoint.txt")
 [ -n "$endpoint" ] || fail "the lab TLS endpoint did not start"
