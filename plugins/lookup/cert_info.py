@@ -22,14 +22,8 @@ description:
     certificate...). Messages and results never contain key material or the password.
 extends_documentation_fragment:
   - aovpn.rras.certificate_files
+  - aovpn.rras.certificate_select
 options:
-  select:
-    description:
-      - V(leaf) is the end-entity certificate (issues none of the others, not a CA), whatever the order in the file.
-      - V(first) is the first certificate; V(all) returns a list, one result per certificate in file order, for each term.
-    type: str
-    choices: [leaf, first, all]
-    default: leaf
   fqdn:
     description:
       - The name clients connect to. When given, a certificate that does not cover it (subject alternative names,

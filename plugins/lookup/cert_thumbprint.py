@@ -22,6 +22,7 @@ description:
     contain key material or the password.
 extends_documentation_fragment:
   - aovpn.rras.certificate_files
+  - aovpn.rras.certificate_select
 options:
   algorithm:
     description:
@@ -37,16 +38,6 @@ options:
     type: str
     choices: [hex, colon, bytes]
     default: hex
-  select:
-    description:
-      - Which certificate of a file holding several.
-      - V(leaf) is the end-entity certificate, the one that issues none of the others and is not a CA, whatever the
-        order in the file. Fails when a file holds several unrelated end-entity certificates.
-      - V(first) is the first certificate in the file.
-      - V(all) returns a list with the thumbprint of every certificate, in file order, for each term.
-    type: str
-    choices: [leaf, first, all]
-    default: leaf
 notes:
   - The same parser backs the P(aovpn.rras.cert_thumbprint#filter) filter for certificates held in variables.
 seealso:

@@ -14,6 +14,12 @@ RasSstp Event 11), so it offers no SSTP (an IKEv2-only server): only RemoteAcces
 result says so. The probe is retried until the timeout: a service that is still binding is given the time.
 """
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
 __metaclass__ = type

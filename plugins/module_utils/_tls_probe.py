@@ -11,6 +11,12 @@ Every step (name resolution, connect, handshake, SSTP request) draws on one dead
 accepts and never answers, or answers one byte at a time, cannot hold the caller past ``timeout``.
 """
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import (absolute_import, division, print_function)
 from __future__ import annotations
 __metaclass__ = type

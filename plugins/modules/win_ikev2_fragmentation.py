@@ -34,13 +34,6 @@ options:
     type: str
     choices: [enabled, disabled]
     default: enabled
-  restart:
-    description:
-      - Restart the C(RemoteAccess) service once after a successful change so it applies the setting.
-      - Never restarts without a change, in check mode, or after a failed write.
-      - Restarting disconnects every VPN client on the server; in a farm, restart one server at a time.
-    type: bool
-    default: false
   allow_unsupported_build:
     description:
       - The OS build is read from C(CurrentBuildNumber) (or C(CurrentBuild)), or taken from the gathered facts
@@ -57,13 +50,9 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
+  - aovpn.rras.attributes.converging
   - aovpn.rras.remote_access_role
-attributes:
-  check_mode:
-    details: Reads the host and reports what would change; writes nothing and restarts nothing.
-  diff_mode:
-    support: full
-    details: Before and after of RV(before) and RV(after) when something changes.
+  - aovpn.rras.remote_access_role.restart
 seealso:
   - module: aovpn.rras.win_rras_info
   - module: ansible.windows.win_regedit

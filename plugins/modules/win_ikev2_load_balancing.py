@@ -47,16 +47,8 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
-attributes:
-  check_mode:
-    details: Reads the host and reports what would change; writes nothing and restarts nothing.
-  diff_mode:
-    support: full
-    details: Before and after of RV(before) and RV(after) when something changes.
-notes:
-  - "Before the first write (also in check mode) the module confirms that the Remote Access role is installed and RRAS
-    configured, as every writing module of the collection does (M(ansible.windows.win_feature_info), the C(RemoteAccess)
-    start mode), and writes nothing otherwise. A host already in the wanted state needs no such check."
+  - aovpn.rras.attributes.converging
+  - aovpn.rras.remote_access_role
 seealso:
   - module: aovpn.rras.win_ikev2_fragmentation
   - module: ansible.windows.win_service

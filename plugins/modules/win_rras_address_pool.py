@@ -30,24 +30,13 @@ options:
         number fails before the host is touched, naming the option.
     type: int
     required: true
-  restart:
-    description:
-      - Restart the C(RemoteAccess) service once after a successful change so it applies the setting.
-      - Never restarts without a change, in check mode, or after a failed write.
-      - Restarting disconnects every VPN client on the server; in a farm, restart one server at a time.
-    type: bool
-    default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
+  - aovpn.rras.attributes.converging
   - aovpn.rras.remote_access_role
-attributes:
-  check_mode:
-    details: Reads the host and reports what would change; writes nothing and restarts nothing.
-  diff_mode:
-    support: full
-    details: Before and after of RV(before) and RV(after) when something changes.
+  - aovpn.rras.remote_access_role.restart
 seealso:
   - module: aovpn.rras.win_rras_info
   - ref: ansible_collections.aovpn.rras.docsite.rras.hardening

@@ -58,17 +58,12 @@ options:
       - Public VPN name the certificate must cover (subject alternative names, wildcards as in RFC 6125;
         the subject common name only when there are no DNS names).
     type: str
-  restart:
-    description:
-      - Restart the C(RemoteAccess) service after a change, once, and only after every registry write
-        succeeded. Without it a change returns RV(restart_required=true) and a warning (none when the task notifies a handler).
-    type: bool
-    default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
   - aovpn.rras.remote_access_role
+  - aovpn.rras.remote_access_role.restart
 attributes:
   check_mode:
     details: Reads and validates, reports the planned change and writes nothing.

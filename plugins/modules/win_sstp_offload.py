@@ -115,17 +115,12 @@ options:
       - Warn (an Ansible warning, which AWX shows on the job) when the certificate expires in fewer days than this.
     type: int
     default: 30
-  restart:
-    description:
-      - Restart the C(RemoteAccess) service after a change, once, and only after every registry
-        write succeeded. Without it a change returns RV(restart_required=true) and a warning (none when the task notifies a handler).
-    type: bool
-    default: false
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
   - aovpn.rras.remote_access_role
+  - aovpn.rras.remote_access_role.restart
 attributes:
   check_mode:
     details: Reads the registry, reports the planned change and writes nothing.

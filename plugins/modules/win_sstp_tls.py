@@ -53,16 +53,9 @@ extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - aovpn.rras.attributes
-attributes:
-  check_mode:
-    details: Reads the host and reports what would change; writes nothing.
-  diff_mode:
-    support: full
-    details: Before and after of RV(before) and RV(after) when something changes.
+  - aovpn.rras.attributes.converging
+  - aovpn.rras.remote_access_role
 notes:
-  - "Before the first write (also in check mode) the module confirms that the Remote Access role is installed and RRAS
-    configured, as every writing module of the collection does (M(ansible.windows.win_feature_info), the C(RemoteAccess)
-    start mode), and writes nothing otherwise. A host already in the wanted state needs no such check."
   - Turning TLS 1.0 and 1.1 off for the server side affects every TLS server of the host (IIS, RDP, WinRM over HTTPS),
     not only SSTP.
 seealso:

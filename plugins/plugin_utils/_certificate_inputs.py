@@ -15,6 +15,12 @@ local temporary directory, which the main process creates before forking its wor
 keyed by endpoint, ``ca_path`` and name, under a lock so parallel workers wait for the first fetch.
 """
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import annotations
 
 import base64

@@ -10,6 +10,12 @@ module turns both into findings, a verdict per host and the reports, so the logi
 instead of being spread over Jinja.
 """
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import annotations
 
 import json

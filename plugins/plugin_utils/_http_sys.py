@@ -15,6 +15,12 @@ Facts (docs/docsite/rst/rras.rst, "http.sys bindings in the registry"):
   never written: ``netsh http delete sslcert ipport=<address>`` is the supported way to free a port.
 """
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import annotations
 
 import typing as t

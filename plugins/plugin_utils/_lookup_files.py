@@ -4,6 +4,12 @@
 """The part the certificate lookups share: find a file like the ``file`` lookup, read it (vault too), hand its
 bytes to the certificate core and turn the core's errors into lookup errors. Reading is shared with win_sstp_offload."""
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import annotations
 
 import os

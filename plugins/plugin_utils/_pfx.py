@@ -9,6 +9,12 @@ with the misleading "The specified network password is not correct." The legacy 
 and the certificates with a SHA-1 MAC (``openssl pkcs12 -export -legacy``), imports on every version.
 """
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import annotations
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError

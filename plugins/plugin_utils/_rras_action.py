@@ -14,6 +14,12 @@ never calls ``win_regedit``, the first failed write stops the run with a message
 and was not applied, and the service is restarted only after every write succeeded.
 """
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import annotations
 
 import typing as t

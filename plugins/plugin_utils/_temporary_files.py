@@ -10,6 +10,12 @@ failed, the connection was lost) therefore stays listed in the key ``win_sstp_ce
 returns it as ``temporary_files``, and the role's next run removes it. Neither RRAS nor SSTP reads these values.
 """
 
+# FOR INTERNAL COLLECTION USE ONLY
+# The interfaces in this file are meant for use within the aovpn.rras collection
+# and may not remain stable to outside uses. Changes may be made in ANY release, even a bugfix release.
+# See also: https://github.com/ansible/community/issues/539#issuecomment-780839686
+# Please open an issue if you have questions about this.
+
 from __future__ import annotations
 
 from collections.abc import Mapping
