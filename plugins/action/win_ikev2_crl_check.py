@@ -9,8 +9,8 @@ import typing as t
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import STATES, crl_check_settings, crl_check_steps
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import IKEV2_KEY, NOT_INSTALLED_MSG, REMOTE_ACCESS_PARAMETERS_KEY
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RrasActionBase
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryPlan, RegistryProperties
 
 
 class ActionModule(RrasActionBase):
@@ -21,9 +21,9 @@ class ActionModule(RrasActionBase):
         },
     }
 
-    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         # The Ikev2 key always; RemoteAccess\Parameters only when Ikev2 is missing (is RRAS there at all?).
-        ikev2 = self.read_key_under(IKEV2_KEY, REMOTE_ACCESS_PARAMETERS_KEY, NOT_INSTALLED_MSG, task_vars)
+        ikev2 = self._rras_read_key_under(IKEV2_KEY, REMOTE_ACCESS_PARAMETERS_KEY, NOT_INSTALLED_MSG, task_vars)
         current = ikev2 if ikev2 is not None else RegistryProperties()
         plan = RegistryPlan.from_steps(IKEV2_KEY, current, crl_check_steps(ikev2, args["state"]), crl_check_settings)
-        return self.converge(plan, restart=args["restart"], task_vars=task_vars)
+        return self._rras_converge(plan, restart=args["restart"], task_vars=task_vars)

@@ -19,8 +19,8 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import (
     ikev2_settings,
     os_build,
 )
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryPlan, RegistryProperties
 
 
 class ActionModule(RrasActionBase):
@@ -32,23 +32,23 @@ class ActionModule(RrasActionBase):
         },
     }
 
-    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         # Round trips: the Ikev2 key always; RemoteAccess\Parameters only when Ikev2 is missing (is
         # RRAS there at all?); CurrentVersion only when enabling needs a write and no Windows facts were
         # gathered. Steady state: one read.
-        ikev2 = self.read_key_under(IKEV2_KEY, REMOTE_ACCESS_PARAMETERS_KEY, NOT_INSTALLED_MSG, task_vars)
+        ikev2 = self._rras_read_key_under(IKEV2_KEY, REMOTE_ACCESS_PARAMETERS_KEY, NOT_INSTALLED_MSG, task_vars)
         writes = fragmentation_steps(ikev2, args["state"])
         extra: dict[str, t.Any] = {}
         if writes and args["state"] == "enabled":
             build = facts_build(task_vars.get("ansible_facts"))
             if build is None:
-                build = os_build(self.read_key(CURRENT_VERSION_KEY, task_vars))
+                build = os_build(self._rras_read_key(CURRENT_VERSION_KEY, task_vars))
             verdict = check_build(build, args["allow_unsupported_build"])
             extra["os_build"] = verdict.build
             if verdict.error:
                 raise RrasActionError(verdict.error, changed=False, **extra)
             if verdict.warning:
-                self.warn(verdict.warning)
+                self._rras_warn(verdict.warning)
         current = ikev2 if ikev2 is not None else RegistryProperties()
         plan = RegistryPlan.from_steps(IKEV2_KEY, current, writes, ikev2_settings, extra)
-        return self.converge(plan, restart=args["restart"], task_vars=task_vars)
+        return self._rras_converge(plan, restart=args["restart"], task_vars=task_vars)

@@ -19,8 +19,8 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     load_balancing_settings,
     load_balancing_steps,
 )
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RrasActionBase
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryPlan, RegistryProperties
 
 
 class ActionModule(RrasActionBase):
@@ -31,14 +31,14 @@ class ActionModule(RrasActionBase):
         },
     }
 
-    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         value = args["established_for_initial_query"]
         error = established_for_initial_query_error(value)
         if error:
             raise AnsibleActionFail(error)
         # IKEEXT\Parameters; the service key only when Parameters is missing (a write creates Parameters under it).
-        parameters = self.read_key_under(IKEEXT_PARAMETERS_KEY, IKEEXT_SERVICE_KEY, IKEEXT_MISSING_MSG, task_vars)
+        parameters = self._rras_read_key_under(IKEEXT_PARAMETERS_KEY, IKEEXT_SERVICE_KEY, IKEEXT_MISSING_MSG, task_vars)
         current = parameters if parameters is not None else RegistryProperties()
         plan = RegistryPlan.from_steps(IKEEXT_PARAMETERS_KEY, current, load_balancing_steps(parameters, value), load_balancing_settings,
                                        {"restart_service": IKEEXT_RESTART.service})
-        return self.converge(plan, restart=args["restart"], task_vars=task_vars, service=IKEEXT_RESTART)
+        return self._rras_converge(plan, restart=args["restart"], task_vars=task_vars, service=IKEEXT_RESTART)

@@ -17,7 +17,8 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     address_pool_steps,
     static_pool_warning,
 )
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryPlan
 
 
 class ActionModule(RrasActionBase):
@@ -28,15 +29,15 @@ class ActionModule(RrasActionBase):
         },
     }
 
-    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         error = address_pool_size_error(args["initial_size"])
         if error:
             raise AnsibleActionFail(error)
-        ip = self.read_key(IP_KEY, task_vars)
+        ip = self._rras_read_key(IP_KEY, task_vars)
         if ip is None:
             raise RrasActionError(IP_KEY_MISSING_MSG, changed=False)
         warning = static_pool_warning(ip)
         if warning:
-            self.warn(warning)
+            self._rras_warn(warning)
         plan = RegistryPlan.from_steps(IP_KEY, ip, address_pool_steps(ip, args["initial_size"]), address_pool_settings)
-        return self.converge(plan, restart=args["restart"], task_vars=task_vars)
+        return self._rras_converge(plan, restart=args["restart"], task_vars=task_vars)

@@ -22,23 +22,22 @@ class ActionModule(RrasActionBase):
         },
     }
 
-    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        sstp = self.read_key(SSTP_PARAMETERS_KEY, task_vars)
+    def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        sstp = self._rras_read_key(SSTP_PARAMETERS_KEY, task_vars)
         bindings = []
         if sstp is not None:
-            bindings = [(address, self.read_key(binding_key(address), task_vars))
+            bindings = [(address, self._rras_read_key(binding_key(address), task_vars))
                         for address in binding_addresses(sstp_settings(sstp)["listener_port"])]
         info = rras_info(
-            service=self.read_service(task_vars),
-            features=self.read_role_features(task_vars),
+            service=self._rras_read_service(task_vars),
+            features=self._rras_read_role_features(task_vars),
             sstp_parameters=sstp,
-            ikev2_parameters=self.read_key(IKEV2_KEY, task_vars),
-            current_version=self.read_key(CURRENT_VERSION_KEY, task_vars),
+            ikev2_parameters=self._rras_read_key(IKEV2_KEY, task_vars),
+            current_version=self._rras_read_key(CURRENT_VERSION_KEY, task_vars),
             http_sys_bindings=bindings,
         )
         if args["certificate_store_check"]:
             info["certificate_store"] = None
             if info["sstp"] is not None:
-                store = self.read_module("ansible.windows.win_certificate_info", {"store_name": "My", "store_location": "LocalMachine"}, task_vars)
-                info["certificate_store"] = certificate_store_check(info["sstp"], store.get("certificates") or [])
+                info["certificate_store"] = certificate_store_check(info["sstp"], self._rras_read_machine_store(task_vars))
         return dict(info, changed=False)

@@ -17,7 +17,8 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._certificate_inputs imp
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, format_thumbprint, thumbprint
 from ansible_collections.aovpn.rras.plugins.plugin_utils._lookup_files import ControllerFileError, read_controller_file
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryPlan
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import (
     NOT_INSTALLED_MSG,
     PARAMETERS_KEY,
@@ -54,7 +55,7 @@ class ActionModule(RrasActionBase):
         "required_by": {"certificate_password": "certificate_file", "ca_path": "certificate_endpoint"},
     }
 
-    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         extra: dict[str, t.Any] = {}
         if args["state"] == "present":
             if args["warn_days"] < 0:
@@ -67,7 +68,7 @@ class ActionModule(RrasActionBase):
                 else:
                     checked = check_certificate(*self._certificate(args), args["fqdn"], args["warn_days"])
                     for warning in checked.warnings:
-                        self.warn(warning)
+                        self._rras_warn(warning)
                     sha256, sha1 = thumbprint(checked.cert, "sha256"), thumbprint(checked.cert, "sha1")
             except CertificateError as exc:
                 raise RrasActionError(str(exc), changed=False) from None
@@ -79,7 +80,7 @@ class ActionModule(RrasActionBase):
             for option in (*CERTIFICATE_INPUTS, "fqdn"):
                 if args[option] is not None:
                     raise RrasActionError(f"{option} applies only to state=present", changed=False)
-        current = self.read_key(PARAMETERS_KEY, task_vars)
+        current = self._rras_read_key(PARAMETERS_KEY, task_vars)
         if current is None:
             raise RrasActionError(NOT_INSTALLED_MSG, changed=False)
         if args["state"] == "absent":
@@ -87,8 +88,8 @@ class ActionModule(RrasActionBase):
         plan = RegistryPlan.from_steps(PARAMETERS_KEY, current, steps, sstp_settings, extra)
         sha1_warning = sha1_hash_warning(plan.after())
         if sha1_warning:
-            self.warn(sha1_warning)
-        return self.converge(plan, restart=args["restart"], task_vars=task_vars)
+            self._rras_warn(sha1_warning)
+        return self._rras_converge(plan, restart=args["restart"], task_vars=task_vars)
 
     def _certificate(self, args: dict[str, t.Any]) -> tuple[x509.Certificate, str]:
         """The end-entity certificate of the given input, and the option it came from (nothing sent to the host)."""

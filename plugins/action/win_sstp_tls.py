@@ -24,8 +24,8 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     tls_steps,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import CURRENT_VERSION_KEY, facts_build, os_build
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RegistryPlan, RrasActionBase, RrasActionError
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryKeys
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RrasActionBase, RrasActionError
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryKeys, RegistryPlan
 
 
 class ActionModule(RrasActionBase):
@@ -36,7 +36,7 @@ class ActionModule(RrasActionBase):
         },
     }
 
-    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         try:
             protocols = protocols_option(args["disabled_protocols"])
             suites = cipher_suites_option(args["cipher_suites"])
@@ -46,19 +46,19 @@ class ActionModule(RrasActionBase):
         if suites == RECOMMENDED:
             build = facts_build(task_vars.get("ansible_facts"))
             if build is None:
-                build = os_build(self.read_key(CURRENT_VERSION_KEY, task_vars))
+                build = os_build(self._rras_read_key(CURRENT_VERSION_KEY, task_vars))
             extra["os_build"] = build
             try:
                 suites = recommended_cipher_suites(build)
             except ValueError as exc:
                 raise RrasActionError(str(exc), changed=False, **extra) from None
-        keys = RegistryKeys({path: self.read_key(path, task_vars) for path in tls_keys(protocols, suites is not None)})
+        keys = RegistryKeys({path: self._rras_read_key(path, task_vars) for path in tls_keys(protocols, suites is not None)})
         settings = partial(tls_settings, protocols=protocols, cipher_suites=suites is not None)
         plan = RegistryPlan.from_keys(keys, tls_steps(protocols, suites), settings, extra)
-        result = self.converge(plan, restart=False, task_vars=task_vars, service=None)
+        result = self._rras_converge(plan, restart=False, task_vars=task_vars, service=None)
         result["reboot_required"] = result["changed"]
         if any(write.path == CIPHER_SUITES_KEY for write in plan.writes):
-            self.warn(GROUP_POLICY_WARNING)
+            self._rras_warn(GROUP_POLICY_WARNING)
         if result["changed"]:
-            self.warn(REBOOT_WARNING)
+            self._rras_warn(REBOOT_WARNING)
         return result

@@ -23,7 +23,7 @@ import datetime
 import re
 import unicodedata
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 try:
@@ -531,6 +531,23 @@ def certificate_pem(cert: x509.Certificate) -> str:
     """The certificate alone as PEM text (public: no key), the form the SSTP modules take."""
     return cert.public_bytes(serialization.Encoding.PEM).decode("ascii")
 
+
+MACHINE_STORE = "LocalMachine\\My"
+"""The store RemoteAccess takes the SSTP certificate from."""
+
+
+def machine_store_args(thumbprint: str | None = None) -> dict[str, str]:
+    """The ``ansible.windows.win_certificate_info`` arguments that read :data:`MACHINE_STORE` (only ``thumbprint`` when given)."""
+    args = {"store_name": "My", "store_location": "LocalMachine"}
+    if thumbprint:
+        args["thumbprint"] = thumbprint
+    return args
+
+
+def store_certificate(entry: Mapping[str, Any], source: str) -> x509.Certificate:
+    """The certificate of one ``certificates`` entry of ``win_certificate_info``; unreadable data raises :class:`CertificateError` naming ``source``."""
+    # ansible.windows returns the DER as ``raw`` although its RETURN documents ``cert_data``.
+    return load_certificates_from_text(str(entry.get("raw") or entry.get("cert_data") or ""), source=source)[0]
 
 def sstp_certificate_problems(
     cert: x509.Certificate,

@@ -23,21 +23,18 @@ and was not applied, and the service is restarted only after every write succeed
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 
 from ansible.errors import AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import MACHINE_STORE, machine_store_args
 from ansible_collections.aovpn.rras.plugins.plugin_utils._restart_marker import restart_pending, write_sequence
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
     RegistryFormatError,
-    RegistryKeys,
+    RegistryPlan,
     RegistryProperties,
-    RegistryValue,
     RegistryWrite,
     parse_key_stat,
-    plan_writes,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import (
     REMOTE_ACCESS_RESTART,
@@ -57,51 +54,11 @@ class RrasActionError(Exception):
         self.result = result
 
 
-@dataclass(frozen=True)
-class RegistryPlan:
-    """What a module wants to do to one key (or several: :class:`RegistryKeys`): ordered writes, the keys as read, and how to render them as settings."""
-
-    key: str
-    current: RegistryProperties | RegistryKeys
-    writes: list[RegistryWrite]
-    settings: Callable[[t.Any], dict[str, t.Any]]
-    extra: dict[str, t.Any] = field(default_factory=dict)
-    """Module-specific result keys (e.g. ``certificate_sha256``), returned also on failure."""
-
-    @classmethod
-    def from_steps(
-        cls,
-        key: str,
-        current: RegistryProperties,
-        steps: Iterable[RegistryWrite],
-        settings: Callable[[Mapping[str, RegistryValue]], dict[str, t.Any]],
-        extra: dict[str, t.Any] | None = None,
-    ) -> RegistryPlan:
-        """Plan ``steps`` against ``current`` (the values of ``key``); ``settings`` renders a key as readable settings."""
-        return cls(key, current, plan_writes(current, steps), settings, dict(extra or {}))
-
-    @classmethod
-    def from_keys(
-        cls,
-        current: RegistryKeys,
-        steps: Iterable[RegistryWrite],
-        settings: Callable[[RegistryKeys], dict[str, t.Any]],
-        extra: dict[str, t.Any] | None = None,
-    ) -> RegistryPlan:
-        """Plan ``steps`` against several keys (no pending-restart marker: :meth:`RrasActionBase.converge` with ``service=None``)."""
-        return cls("", current, current.plan(steps), settings, dict(extra or {}))
-
-    @property
-    def before(self) -> dict[str, t.Any]:
-        return self.settings(self.current)
-
-    def after(self, writes: Iterable[RegistryWrite] | None = None) -> dict[str, t.Any]:
-        """The settings once ``writes`` (default: every planned write) are applied."""
-        return self.settings(self.current.with_writes(self.writes if writes is None else writes))
-
-
 class RrasActionBase(ActionBase):
-    """Subclasses set :attr:`ARGUMENT_SPEC` and implement :meth:`run_rras`."""
+    """Subclasses set :attr:`ARGUMENT_SPEC` and implement :meth:`_rras_run`.
+
+    The hooks and helpers are prefixed ``_rras_`` so they cannot collide with names ansible-core adds to ``ActionBase``.
+    """
 
     TRANSFERS_FILES = False
     ARGUMENT_SPEC: t.ClassVar[dict[str, t.Any]] = {}
@@ -118,7 +75,7 @@ class RrasActionBase(ActionBase):
         # Raises AnsibleActionFail (naming the option) before anything reaches the host.
         dummy, args = self.validate_argument_spec(**self.ARGUMENT_SPEC)
         try:
-            result.update(self.run_rras(args, task_vars or {}))
+            result.update(self._rras_run(args, task_vars or {}))
         except RrasActionError as exc:
             result.update(exc.result)
             # An unreachable result (not failed: ansible-core checks failed first) takes the host out like a lost connection.
@@ -127,59 +84,67 @@ class RrasActionBase(ActionBase):
             result["warnings"] = list(result.get("warnings") or []) + self._rras_warnings
         return result
 
-    def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """Do the module's work with validated ``args``; raise :class:`RrasActionError` to fail."""
         raise NotImplementedError
 
-    def warn(self, message: str) -> None:
+    def _rras_warn(self, message: str) -> None:
         self._rras_warnings.append(message)
 
-    def call_module(self, module_name: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        """Run an ansible.windows module on the host; ``module_args`` is copied (the call mutates it)."""
-        return self._execute_module(module_name=module_name, module_args=dict(module_args), task_vars=task_vars)
+    def _rras_call(self, module_name: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Run an ansible.windows module on the host; ``module_args`` is copied (the call mutates it).
 
-    def read_module(self, module_name: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
-        """Run a read-only module; its failure fails the task, naming the module."""
-        result = self.call_module(module_name, module_args, task_vars)
-        if result.get("failed"):
-            raise RrasActionError(f"{module_name} failed: {module_error(result)}", changed=False)
+        The module's warnings are passed on to the task's result.
+        """
+        result = self._execute_module(module_name=module_name, module_args=dict(module_args), task_vars=task_vars)
+        self._rras_warnings.extend(f"{module_name}: {warning}" for warning in result.get("warnings") or [])
         return result
 
-    def read_service(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_read(self, what: str, module_name: str, module_args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Run a read-only module; its failure fails the task with ``Reading <what> failed (<module>): <error>``."""
+        result = self._rras_call(module_name, module_args, task_vars)
+        if result.get("failed"):
+            raise RrasActionError(f"Reading {what} failed ({module_name}): {module_error(result)}", changed=False)
+        return result
+
+    def _rras_read_service(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """The RemoteAccess service (``win_service`` with only a name reads and changes nothing)."""
-        return self.read_module("ansible.windows.win_service", {"name": REMOTE_ACCESS_SERVICE}, task_vars)
+        return self._rras_read(f"the {REMOTE_ACCESS_SERVICE} service", "ansible.windows.win_service", {"name": REMOTE_ACCESS_SERVICE}, task_vars)
 
-    def read_role_features(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _rras_read_role_features(self, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         """The Remote Access role feature as ``win_feature_info`` reports it."""
-        return self.read_module("ansible.windows.win_feature_info", {"name": ROLE_FEATURE}, task_vars)
+        return self._rras_read(f"the {ROLE_FEATURE} feature", "ansible.windows.win_feature_info", {"name": ROLE_FEATURE}, task_vars)
 
-    def require_remote_access(self, task_vars: dict[str, t.Any]) -> None:
+    def _rras_require_remote_access(self, task_vars: dict[str, t.Any]) -> None:
         """Fail unless the Remote Access role is installed and RRAS configured (the keys exist without it)."""
-        error = role_state(self.read_service(task_vars), self.read_role_features(task_vars)).error
+        error = role_state(self._rras_read_service(task_vars), self._rras_read_role_features(task_vars)).error
         if error:
             raise RrasActionError(f"{error}; nothing was written", changed=False)
 
-    def before_writes(self, plan: RegistryPlan, task_vars: dict[str, t.Any]) -> None:
+    def _rras_before_writes(self, plan: RegistryPlan, task_vars: dict[str, t.Any]) -> None:
         """Module-specific reads that must pass before ``plan`` is written (also in check mode); raise to refuse."""
 
-    def read_key(self, path: str, task_vars: dict[str, t.Any]) -> RegistryProperties | None:
+    def _rras_read_key(self, path: str, task_vars: dict[str, t.Any]) -> RegistryProperties | None:
         """All values of one key in one ``win_reg_stat`` call; ``None`` if the key does not exist."""
-        stat = self.call_module("ansible.windows.win_reg_stat", {"path": path}, task_vars)
-        if stat.get("failed"):
-            raise RrasActionError(f"Reading {path} failed: {module_error(stat)}")
+        stat = self._rras_read(path, "ansible.windows.win_reg_stat", {"path": path}, task_vars)
         try:
             return parse_key_stat(stat)
         except RegistryFormatError as exc:
-            raise RrasActionError(f"Reading {path} returned unexpected data: {exc}") from exc
+            raise RrasActionError(f"Reading {path} returned unexpected data: {exc}", changed=False) from exc
 
-    def read_key_under(self, path: str, parent: str, missing_msg: str, task_vars: dict[str, t.Any]) -> RegistryProperties | None:
-        """:meth:`read_key` of ``path``; when it does not exist, fail with ``missing_msg`` unless ``parent`` (which a write creates it under) exists."""
-        current = self.read_key(path, task_vars)
-        if current is None and self.read_key(parent, task_vars) is None:
+    def _rras_read_machine_store(self, task_vars: dict[str, t.Any], thumbprint: str | None = None) -> list[dict[str, t.Any]]:
+        """The ``certificates`` of ``LocalMachine\\My`` (only the one with ``thumbprint`` when given), one ``win_certificate_info`` call."""
+        info = self._rras_read(MACHINE_STORE, "ansible.windows.win_certificate_info", machine_store_args(thumbprint), task_vars)
+        return list(info.get("certificates") or [])
+
+    def _rras_read_key_under(self, path: str, parent: str, missing_msg: str, task_vars: dict[str, t.Any]) -> RegistryProperties | None:
+        """:meth:`_rras_read_key` of ``path``; when it does not exist, fail with ``missing_msg`` unless ``parent`` (which a write creates it under) exists."""
+        current = self._rras_read_key(path, task_vars)
+        if current is None and self._rras_read_key(parent, task_vars) is None:
             raise RrasActionError(missing_msg, changed=False)
         return current
 
-    def converge(self, plan: RegistryPlan, *, restart: bool, task_vars: dict[str, t.Any],
+    def _rras_converge(self, plan: RegistryPlan, *, restart: bool, task_vars: dict[str, t.Any],
                  service: ServiceRestart | None = REMOTE_ACCESS_RESTART) -> dict[str, t.Any]:
         """Apply ``plan.writes`` in order (not in check mode), then restart ``service`` (default RemoteAccess) if asked.
 
@@ -191,8 +156,8 @@ class RrasActionBase(ActionBase):
         """
         if plan.writes:
             try:
-                self.require_remote_access(task_vars)
-                self.before_writes(plan, task_vars)
+                self._rras_require_remote_access(task_vars)
+                self._rras_before_writes(plan, task_vars)
             except RrasActionError as exc:
                 raise RrasActionError(exc.msg, **{**plan.extra, **exc.result}) from None
         result: dict[str, t.Any] = dict(plan.extra)
@@ -215,7 +180,7 @@ class RrasActionBase(ActionBase):
         result["restart_required"] = sequence.changed and not result["restarted"]
         # A task that notifies a handler (the aovpn.rras roles) has its restart taken care of: no warning then.
         if result["restart_required"] and not restart and not self._task.notify:
-            self.warn(f"The {service.service} service must be restarted for the change to take effect "
+            self._rras_warn(f"The {service.service} service must be restarted for the change to take effect "
                       f"({service.cost}); set restart=true or restart it in a maintenance window.")
         return result
 
@@ -223,7 +188,7 @@ class RrasActionBase(ActionBase):
                       service: ServiceRestart | None) -> None:
         for index, write in enumerate(writes):
             try:
-                outcome = self.call_module("ansible.windows.win_regedit", write.module_args(), task_vars)
+                outcome = self._rras_call("ansible.windows.win_regedit", write.module_args(), task_vars)
             except AnsibleConnectionFailure as exc:
                 # The write may or may not have reached the host: it is reported as not known, the host as unreachable.
                 self._fail_writes(plan, writes, index, f"the connection was lost: {exc}", result, service, unreachable=True)
@@ -250,7 +215,7 @@ class RrasActionBase(ActionBase):
         )
 
     def _restart(self, service: ServiceRestart, result: dict[str, t.Any], task_vars: dict[str, t.Any]) -> None:
-        outcome = self.call_module("ansible.windows.win_service", dict(service.args), task_vars)
+        outcome = self._rras_call("ansible.windows.win_service", dict(service.args), task_vars)
         if outcome.get("failed"):
             result["restart_required"] = True
             raise RrasActionError(
@@ -262,9 +227,9 @@ class RrasActionBase(ActionBase):
 
     def _forget_restart(self, service: ServiceRestart, writes: list[RegistryWrite], task_vars: dict[str, t.Any]) -> None:
         for write in writes:
-            outcome = self.call_module("ansible.windows.win_regedit", write.module_args(), task_vars)
+            outcome = self._rras_call("ansible.windows.win_regedit", write.module_args(), task_vars)
             if outcome.get("failed"):
-                self.warn(f"{service.service} restarted, but the pending-restart marker could not be removed ({write.describe()} in "
+                self._rras_warn(f"{service.service} restarted, but the pending-restart marker could not be removed ({write.describe()} in "
                           f"{write.path}: {module_error(outcome)}); the next run restarts {service.service} once more.")
 
 

@@ -21,18 +21,17 @@ import typing as t
 from collections.abc import Mapping, Sequence
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import (
+    MACHINE_STORE,
     CertificateError,
     certificate_summary,
-    load_certificates_from_text,
     sstp_certificate_problems,
+    store_certificate,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import binding_summary
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import build_support, ikev2_settings, os_build
 from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import role_state
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryValue
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import sstp_settings
-
-CERTIFICATE_STORE = "LocalMachine\\My"
 
 Properties = t.Optional[Mapping[str, RegistryValue]]
 
@@ -65,13 +64,11 @@ def service_summary(result: Mapping[str, t.Any]) -> dict[str, t.Any]:
 
 
 def _store_entry(certificate: Mapping[str, t.Any], now: datetime.datetime) -> dict[str, t.Any] | None:
-    # ansible.windows returns the DER as ``raw`` although its RETURN documents ``cert_data``.
-    der_base64 = certificate.get("raw") or certificate.get("cert_data") or ""
     try:
-        certs = load_certificates_from_text(str(der_base64), source="certificate in " + CERTIFICATE_STORE)
+        cert = store_certificate(certificate, "certificate in " + MACHINE_STORE)
     except CertificateError:
         return None
-    summary = certificate_summary(certs[0], now)
+    summary = certificate_summary(cert, now)
     has_private_key = bool(certificate.get("has_private_key"))
     return {
         "thumbprint": summary["sha1"],
@@ -82,11 +79,11 @@ def _store_entry(certificate: Mapping[str, t.Any], now: datetime.datetime) -> di
         "not_after": summary["not_after"],
         "days_left": summary["days_left"],
         "expired": summary["days_left"] < 0,
-        "not_yet_valid": certs[0].not_valid_before_utc > now,
+        "not_yet_valid": cert.not_valid_before_utc > now,
         "has_private_key": has_private_key,
         "server_auth": summary["server_auth"],
         # The collection's one fitness judgement (the same win_sstp_certificate applies before binding).
-        "problems": sstp_certificate_problems(certs[0], now=now, has_private_key=has_private_key),
+        "problems": sstp_certificate_problems(cert, now=now, has_private_key=has_private_key),
     }
 
 
@@ -113,11 +110,11 @@ def certificate_store_check(
     if required and not wanted:
         problems.append("isHashConfiguredByAdmin is set but no SHA256CertificateHash is configured (Event 18)")
     elif required and match is None:
-        problems.append(f"no certificate with SHA-256 {wanted} is in {CERTIFICATE_STORE}: RemoteAccess binds nothing at start (Event 25)")
+        problems.append(f"no certificate with SHA-256 {wanted} is in {MACHINE_STORE}: RemoteAccess binds nothing at start (Event 25)")
     elif required and match is not None:
         problems += _binding_problems(match, sstp)
     return {
-        "store": CERTIFICATE_STORE,
+        "store": MACHINE_STORE,
         "required": required,
         "found": match is not None,
         "certificate": match,

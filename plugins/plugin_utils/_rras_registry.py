@@ -7,7 +7,8 @@ The plugins read one key with ``ansible.windows.win_reg_stat``, turn the result 
 :class:`RegistryProperties`, describe the wanted end state as an ordered list of
 :class:`RegistryWrite` steps and let :func:`plan_writes` drop the steps that are already true.
 What remains is applied with ``ansible.windows.win_regedit``, one call per write, using
-:meth:`RegistryWrite.module_args`.
+:meth:`RegistryWrite.module_args`. :class:`RegistryPlan` holds one such plan with the key as read and
+renders the settings before and after it.
 
 Registry value names are case-insensitive on Windows (``isHashConfiguredByAdmin`` and
 ``IsHashConfiguredByAdmin`` are the same value), so every lookup here ignores case while the
@@ -23,8 +24,8 @@ stored spelling is kept for display.
 from __future__ import annotations
 
 import typing as t
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 RegistryData = t.Union[int, bytes, str, tuple[str, ...], None]
 """Normalised value data: ``bytes`` for binary/none, ``int`` for dword/qword, ``str`` for
@@ -242,6 +243,49 @@ class RegistryKeys:
         paths = {path.casefold(): path for path, dummy in self._keys.values()}
         paths.update((write.path.casefold(), write.path) for write in writes if write.path.casefold() not in paths)
         return RegistryKeys({path: self.key(path).with_writes(w for w in writes if w.path.casefold() == folded) for folded, path in paths.items()})
+
+
+@dataclass(frozen=True)
+class RegistryPlan:
+    """What a module wants to do to one key (or several: :class:`RegistryKeys`): ordered writes, the keys as read, and how to render them as settings."""
+
+    key: str
+    current: RegistryProperties | RegistryKeys
+    writes: list[RegistryWrite]
+    settings: Callable[[t.Any], dict[str, t.Any]]
+    extra: dict[str, t.Any] = field(default_factory=dict)
+    """Module-specific result keys (e.g. ``certificate_sha256``), returned also on failure."""
+
+    @classmethod
+    def from_steps(
+        cls,
+        key: str,
+        current: RegistryProperties,
+        steps: Iterable[RegistryWrite],
+        settings: Callable[[Mapping[str, RegistryValue]], dict[str, t.Any]],
+        extra: dict[str, t.Any] | None = None,
+    ) -> RegistryPlan:
+        """Plan ``steps`` against ``current`` (the values of ``key``); ``settings`` renders a key as readable settings."""
+        return cls(key, current, plan_writes(current, steps), settings, dict(extra or {}))
+
+    @classmethod
+    def from_keys(
+        cls,
+        current: RegistryKeys,
+        steps: Iterable[RegistryWrite],
+        settings: Callable[[RegistryKeys], dict[str, t.Any]],
+        extra: dict[str, t.Any] | None = None,
+    ) -> RegistryPlan:
+        """Plan ``steps`` against several keys (no pending-restart marker: the action base converges it with ``service=None``)."""
+        return cls("", current, current.plan(steps), settings, dict(extra or {}))
+
+    @property
+    def before(self) -> dict[str, t.Any]:
+        return self.settings(self.current)
+
+    def after(self, writes: Iterable[RegistryWrite] | None = None) -> dict[str, t.Any]:
+        """The settings once ``writes`` (default: every planned write) are applied."""
+        return self.settings(self.current.with_writes(self.writes if writes is None else writes))
 
 
 def readable_data(data: RegistryData) -> Readable:

@@ -162,7 +162,8 @@ def test_failed_read_is_reported(run_action) -> None:
     host = rras_host()
     host._win_reg_stat = lambda args: {"failed": True, "msg": "WinRM timed out"}
     result, dummy = run_action(ActionModule, host, {})
-    assert result["failed"] is True and IKEV2_KEY in result["msg"] and "WinRM timed out" in result["msg"]
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"] == f"Reading {IKEV2_KEY} failed (ansible.windows.win_reg_stat): WinRM timed out"
 
 
 @pytest.mark.parametrize(("args", "option"), [({"state": "present"}, "state"), ({"restart": "maybe"}, "restart"), ({"bogus": 1}, "bogus")])

@@ -143,6 +143,23 @@ def test_missing_certificate(run_action) -> None:
     assert host.modules() == ["win_reg_stat", "win_certificate_info"]
 
 
+def test_failed_store_read_fails_naming_the_store_and_writes_nothing(run_action) -> None:
+    host = host_with(GOOD)
+    host._win_certificate_info = lambda args: {"failed": True, "msg": "Access is denied", "changed": False}
+    result, host = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1})
+    assert result["failed"] is True and result["changed"] is False
+    assert result["msg"] == "Reading LocalMachine\\My failed (ansible.windows.win_certificate_info): Access is denied"
+    assert host.modules() == ["win_reg_stat", "win_certificate_info"]
+
+
+def test_warnings_of_the_modules_it_calls_are_passed_on(run_action) -> None:
+    host = host_with(GOOD)
+    read_store = host._win_certificate_info
+    host._win_certificate_info = lambda args: dict(read_store(args), warnings=["the store is nearly full"])
+    result, dummy = run_action(ActionModule, host, {"thumbprint": GOOD_SHA1, "restart": True})
+    assert not result.get("failed"), result
+    assert result["warnings"] == ["ansible.windows.win_certificate_info: the store is nearly full"]
+
 def test_missing_rras_fails_before_the_certificate_lookup(run_action) -> None:
     result, host = run_action(ActionModule, FakeHost(), {"thumbprint": GOOD_SHA1})
     assert result["msg"] == NOT_INSTALLED_MSG and host.modules() == ["win_reg_stat"] and host.keys == {}
