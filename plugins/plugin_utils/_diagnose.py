@@ -23,6 +23,7 @@ import re
 import typing as t
 from collections.abc import Mapping, Sequence
 
+from ansible_collections.aovpn.rras.plugins.module_utils._tls_probe import parse_target
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, name_is_covered, normalize_thumbprint
 from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import foreign_binding_error
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import sha1_hash_warning
@@ -72,10 +73,10 @@ def _expected_sha256(expected_sha256: str | None) -> str | None:
 
 
 def _server_name(endpoint: str) -> str:
-    host = endpoint.strip()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    try:
+        return parse_target(endpoint)[0]
+    except ValueError:  # the probe has reported the endpoint as unusable; the name is only shown then
+        return endpoint.strip()
 
 
 def _describe(served: Mapping[str, t.Any]) -> str:

@@ -47,7 +47,6 @@ _BYTES_TYPES = frozenset({"binary", "none"})
 _INT_TYPES = frozenset({"dword", "qword"})
 _INT_LIMITS = {"dword": 0xFFFFFFFF, "qword": 0xFFFFFFFFFFFFFFFF}
 _STRING_TYPES = frozenset({"string", "expandstring"})
-VALUE_TYPES = frozenset(_STAT_TYPES.values())
 
 
 class RegistryFormatError(ValueError):
@@ -300,8 +299,3 @@ def readable_data(data: RegistryData) -> Readable:
 def readable_value(value: RegistryValue | None) -> Readable:
     """:func:`readable_data` of a value, ``None`` for a missing value."""
     return None if value is None else readable_data(value.data)
-
-
-def readable_properties(current: Mapping[str, RegistryValue]) -> dict[str, dict[str, Readable]]:
-    """``{stored name: {type, value}}`` with readable values, for diffs of a whole key."""
-    return {value.name: {"type": value.value_type, "value": readable_value(value)} for value in current.values()}
