@@ -54,17 +54,19 @@ EMULATION_DIR = LAB_DIR / "windows_emulation"
 PKI_PASSWORD = "LabPfx!2026"
 
 
-def _load_lab_host() -> Any:
-    """The emulated modules' state helpers, loaded by path (no collection loader needed)."""
-    path = EMULATION_DIR / "plugins" / "module_utils" / "_lab_host.py"
-    spec = importlib.util.spec_from_file_location("aovpn_lab_host", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _load(path: Path, name: str) -> Any:
+    """A module of the tests loaded by path (no collection loader needed), once."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while the class is made
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
-lab_host = _load_lab_host()
+# The emulated modules' state helpers.
+lab_host = _load(EMULATION_DIR / "plugins" / "module_utils" / "_lab_host.py", "aovpn_lab_host")
 
 
 @contextlib.contextmanager
@@ -114,38 +116,16 @@ PKI_CERTS: dict[str, tuple[str, list[str], list[str], bool]] = {
 }
 
 
-def _issue(name: str, ca: tuple[Any, Any] | None) -> tuple[Any, Any]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
+def _issue(name: str, ca: Any) -> Any:
+    """``certgen.Issued`` for ``name`` of :data:`PKI_CERTS` (RSA 2048, its own key), issued by ``ca`` unless it is the CA."""
+    certgen = _load(REPO_ROOT / "tests" / "unit" / "certgen.py", "aovpn_certgen")  # imports cryptography: only when the PKI is made
     common_name, sans, ekus, is_ca = PKI_CERTS[name]
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "AOVPN Lab"), x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    issuer_cert, issuer_key = ca if ca else (None, key)
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer_cert.subject if issuer_cert else subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=3650 if is_ca else 365))
-        .add_extension(x509.BasicConstraints(ca=is_ca, path_length=None), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    )
+    slot = 100 + list(PKI_CERTS).index(name)
     if is_ca:
-        builder = builder.add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-    else:
-        builder = builder.add_extension(
-            x509.KeyUsage(True, False, True, False, False, False, False, False, False), critical=True)
-        oids = {"serverAuth": ExtendedKeyUsageOID.SERVER_AUTH, "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH}
-        builder = builder.add_extension(x509.ExtendedKeyUsage([oids[e] for e in ekus]), critical=False)
-        builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(d) for d in sans]), critical=False)
-    return builder.sign(issuer_key, hashes.SHA256()), key
+        return certgen.make_ca(common_name, key_kind="rsa2048", slot=slot, organization="AOVPN Lab")
+    oids = {"serverAuth": certgen.SERVER_AUTH, "clientAuth": certgen.CLIENT_AUTH}
+    return certgen.make_leaf(ca, common_name, tuple(sans), tuple(oids[eku] for eku in ekus), key_kind="rsa2048", slot=slot,
+                             not_after=certgen.NOW + datetime.timedelta(days=365), organization="AOVPN Lab")
 
 
 def _write_pki() -> None:
@@ -155,12 +135,13 @@ def _write_pki() -> None:
     PKI_DIR.mkdir(parents=True, exist_ok=True)
     ca = _issue("lab_root_ca", None)
     for name in PKI_CERTS:
-        cert, key = ca if name == "lab_root_ca" else _issue(name, ca)
+        issued = ca if name == "lab_root_ca" else _issue(name, ca)
+        cert, key = issued.cert, issued.key
         (PKI_DIR / f"{name}.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         (PKI_DIR / f"{name}.der").write_bytes(cert.public_bytes(serialization.Encoding.DER))
         (PKI_DIR / f"{name}.key.pem").write_bytes(key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-        chain = None if name == "lab_root_ca" else [ca[0]]
+        chain = None if name == "lab_root_ca" else [ca.cert]
         # .pfx: the cryptography/OpenSSL 3 default (PBES2 AES-256, SHA-256 MAC); .legacy.pfx: PBE-SHA1-3DES, SHA-1 MAC
         pfx = pkcs12.serialize_key_and_certificates(name.encode(), key, cert, chain, serialization.BestAvailableEncryption(PKI_PASSWORD.encode()))
         (PKI_DIR / f"{name}.pfx").write_bytes(pfx)

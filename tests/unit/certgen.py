@@ -3,10 +3,13 @@
 
 """Test certificates: CAs and leaves made with ``cryptography``, containers written by the ``openssl`` CLI.
 
+The one certificate generator of the tests: unit and functional tests, and the lab's PKI (``tests/lab/labctl.py``,
+which the demo and the bench use).
+
 The ``openssl`` command line is the independent reference: PKCS#12 and PKCS#7 files come from it
 (not from the library under test) and :func:`openssl_fingerprint` is the expected thumbprint.
 
-Import as ``ansible_collections.aovpn.rras.tests.unit.certgen``.
+Import as ``ansible_collections.aovpn.rras.tests.unit.certgen`` (labctl loads it by path).
 """
 
 from __future__ import annotations
@@ -57,6 +60,11 @@ def _sign_hash(key: PrivateKey) -> hashes.HashAlgorithm | None:
     return None if isinstance(key, ed25519.Ed25519PrivateKey) else hashes.SHA256()
 
 
+def _name(common_name: str, organization: str | None) -> x509.Name:
+    attributes = [x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization)] if organization else []
+    return x509.Name([*attributes, x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
 def _builder(
     subject: x509.Name, issuer: Issued | None, key: PrivateKey, not_before: datetime.datetime, not_after: datetime.datetime
 ) -> x509.CertificateBuilder:
@@ -75,10 +83,11 @@ def _builder(
     return builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(authority), critical=False)
 
 
-def make_ca(name: str = "Test Root CA", issuer: Issued | None = None, key_kind: str = "p256", slot: int = 0, days: int = 3650) -> Issued:
+def make_ca(name: str = "Test Root CA", issuer: Issued | None = None, key_kind: str = "p256", slot: int = 0, days: int = 3650,
+            organization: str | None = None) -> Issued:
     """A root CA (self-signed) or, with ``issuer``, an intermediate CA."""
     key = make_key(key_kind, slot)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    subject = _name(name, organization)
     builder = _builder(subject, issuer, key, NOW - datetime.timedelta(days=1), NOW + datetime.timedelta(days=days))
     builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True).add_extension(
         x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
@@ -97,11 +106,12 @@ def make_leaf(
     not_before: datetime.datetime | None = None,
     not_after: datetime.datetime | None = None,
     key_usage: bool = True,
+    organization: str | None = None,
 ) -> Issued:
     """An end-entity certificate; ``issuer=None`` makes it self-signed. ``dns_names`` defaults to the CN."""
     key = make_key(key_kind, slot)
     builder = _builder(
-        x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]),
+        _name(common_name, organization),
         issuer,
         key,
         not_before or NOW - datetime.timedelta(days=1),
