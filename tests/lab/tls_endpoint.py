@@ -14,7 +14,8 @@ each emulated host whose RemoteAccess runs (``_lab_listener.py``, started by the
 
 prints ``HOST:PORT`` on its first line once it listens, and exits after ``--seconds``, on SIGTERM/SIGINT,
 or (with ``--pid-file``, which it writes once listening) as soon as that file no longer holds its pid.
-Tests use :class:`TlsEndpoint` (a context manager) directly.
+Tests use :class:`TlsEndpoint` (a context manager) directly; it is also the listener of the TLS peers of
+``tests/functional/tls/peers.py`` (a handler per connection), so the tests have one TLS server.
 """
 
 from __future__ import annotations
@@ -34,70 +35,116 @@ from pathlib import Path
 SSTP_PATH = "/sra_{BA195980-CD49-458B-9E23-C84EE0ADCD75}/"
 _REASONS = {401: "Unauthorized", 404: "Not Found", 500: "Internal Server Error", 503: "Service Unavailable"}
 
+Handler = t.Callable[[socket.socket, "TlsEndpoint"], None]
+"""Serves one accepted connection (a plain socket: the handler does the TLS it wants)."""
 
-class _Handler(socketserver.BaseRequestHandler):
+
+def read_http_head(conn: socket.socket) -> bytes:
+    """The request line and headers (up to the blank line); less when the client hangs up first."""
+    head = b""
+    while b"\r\n\r\n" not in head and len(head) < 65536:
+        data = conn.recv(4096)
+        if not data:
+            break
+        head += data
+    return head
+
+
+def http_answer(status: int, reason: str | None = None, server: str | None = "Microsoft-HTTPAPI/2.0") -> bytes:
+    """An empty HTTP/1.1 answer; ``Server: Microsoft-HTTPAPI/2.0`` is what RRAS answers a load balancer's health monitor."""
+    header = f"Server: {server}\r\n" if server else ""
+    return f"HTTP/1.1 {status} {_REASONS.get(status, 'Status') if reason is None else reason}\r\n{header}Content-Length: 0\r\nConnection: close\r\n\r\n".encode()
+
+
+def server_context(cert: str | Path, key: str | Path) -> ssl.SSLContext:
+    """A TLS server context presenting ``cert`` (PEM, a chain is sent as given) with ``key``."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    return context
+
+
+class SstpHandler:
+    """Answer like RRAS: TLS with ``context`` (``None``: plain HTTP), ``status`` for the SSTP path, ``404`` otherwise."""
+
+    def __init__(self, context: ssl.SSLContext | None, status: int = 401) -> None:
+        self.context = context
+        self.status = status
+
+    def __call__(self, conn: socket.socket, endpoint: TlsEndpoint) -> None:
+        with self.context.wrap_socket(conn, server_side=True) if self.context else conn as peer:
+            head = read_http_head(peer)
+            if b"\r\n\r\n" not in head:
+                return  # a client that only looks at the certificate hangs up here
+            endpoint.requests.append(head)
+            words = head.split(b"\r\n", 1)[0].split()
+            path = words[1].decode("ascii", "replace") if len(words) > 1 else ""
+            peer.sendall(http_answer(self.status if path.lower() == SSTP_PATH.lower() else 404))
+
+
+class _Connection(socketserver.BaseRequestHandler):
     def handle(self) -> None:
-        conn: socket.socket = self.request
-        self.server.connections += 1  # type: ignore[attr-defined]
-        conn.settimeout(5)
+        endpoint: TlsEndpoint = self.server.endpoint  # type: ignore[attr-defined]
+        endpoint.connections += 1
+        self.request.settimeout(5)
         try:
-            context: ssl.SSLContext | None = self.server.context  # type: ignore[attr-defined]
-            with context.wrap_socket(conn, server_side=True) if context else conn as peer:
-                head = b""
-                while b"\r\n\r\n" not in head and len(head) < 65536:
-                    data = peer.recv(4096)
-                    if not data:
-                        return  # a client that only looks at the certificate hangs up here
-                    head += data
-                words = head.split(b"\r\n", 1)[0].split()
-                path = words[1].decode("ascii", "replace") if len(words) > 1 else ""
-                status = self.server.status if path.lower() == SSTP_PATH.lower() else 404  # type: ignore[attr-defined]
-                reason = _REASONS.get(status, "Status")
-                peer.sendall(f"HTTP/1.1 {status} {reason}\r\nServer: Microsoft-HTTPAPI/2.0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
+            endpoint.handler(self.request, endpoint)
         except (OSError, ssl.SSLError):
-            pass  # a client that gives up mid-handshake is not the endpoint's problem
+            pass  # a client that gives up mid-handshake, or the end of a test: not the endpoint's problem
 
 
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], context: ssl.SSLContext | None, status: int) -> None:
-        self.context = context  # None: plain HTTP
-        self.status = status
-        self.connections = 0  # TCP connections accepted (tests count fetches with it)
-        super().__init__(address, _Handler)
+    def __init__(self, address: tuple[str, int], endpoint: TlsEndpoint) -> None:
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.endpoint = endpoint
+        super().__init__(address, _Connection)
 
 
 class TlsEndpoint:
-    """Serve ``cert`` (PEM, a chain is sent as given) with ``key`` on ``host`` (127.0.0.1) in a background thread.
+    """A server on ``host`` (127.0.0.1; an IPv6 address such as ``::1`` works too) in background threads.
 
-    Without ``cert`` it serves plain HTTP; ``status`` is the answer to the SSTP path.
+    By default it serves ``cert`` (PEM, a chain is sent as given) with ``key`` and answers SSTP like RRAS
+    (:class:`SstpHandler`); without ``cert`` it serves plain HTTP. A ``handler`` serves each connection its own way
+    instead (the TLS peers of the tests). With ``lifetime`` (seconds) the endpoint stops by itself then, so no
+    thread outlives it. ``connections`` counts the TCP connections accepted, ``requests`` holds the HTTP heads read.
     """
 
-    def __init__(self, cert: str | Path | None, key: str | Path | None, port: int = 0, *, host: str = "127.0.0.1", status: int = 401) -> None:
-        context = None
-        if cert is not None:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(str(cert), str(key))
-        self._server = _Server((host, port), context, status)
+    def __init__(self, cert: str | Path | None = None, key: str | Path | None = None, port: int = 0, *, host: str = "127.0.0.1",
+                 status: int = 401, handler: Handler | None = None, lifetime: float | None = None) -> None:
+        self.handler: Handler = handler or SstpHandler(server_context(cert, key) if cert is not None else None, status)
+        self.connections = 0
+        self.requests: list[bytes] = []
+        self._stopping = threading.Event()
+        self._deadline = time.monotonic() + lifetime if lifetime else None
+        self._server = _Server((host, port), self)
         self.host = host
         self.port: int = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-
-    @property
-    def connections(self) -> int:
-        return self._server.connections
+        self._thread = threading.Thread(target=self._serve, daemon=True)
 
     @property
     def endpoint(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    def _serve(self) -> None:
+        if self._deadline is not None:
+            threading.Thread(target=lambda: self.wait_stopped(self._remaining()) and self._server.shutdown(), daemon=True).start()
+        self._server.serve_forever(poll_interval=0.1)
+
+    def _remaining(self) -> float:
+        return float("inf") if self._deadline is None else max(self._deadline - time.monotonic(), 0)
+
+    def wait_stopped(self, seconds: float) -> bool:
+        """Wait up to ``seconds``; whether the endpoint is stopping (or its lifetime is over). Handlers that linger use it."""
+        return self._stopping.wait(min(seconds, self._remaining())) or self._remaining() == 0
 
     def start(self) -> TlsEndpoint:
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)

@@ -10,12 +10,13 @@ import pytest
 from ansible_collections.aovpn.rras.tests.functional.tls.peers import (
     Certificates,
     OpensslServer,
-    Peer,
     Served,
     make_certificates,
     start_openssl_server,
+    start_peer as start_tls_peer,
     stop_openssl_server,
 )
+from ansible_collections.aovpn.rras.tests.lab.tls_endpoint import TlsEndpoint
 
 
 @pytest.fixture(scope="session")
@@ -24,16 +25,16 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Certificates:
 
 
 @pytest.fixture
-def start_peer() -> t.Iterator[t.Callable[..., Peer]]:
-    started: list[Peer] = []
+def start_peer() -> t.Iterator[t.Callable[..., TlsEndpoint]]:
+    started: list[TlsEndpoint] = []
 
-    def start(handler: t.Callable[[socket.socket, Peer], None], family: int = socket.AF_INET) -> Peer:
-        started.append(Peer(handler, family))
+    def start(handler: t.Callable[[socket.socket, TlsEndpoint], None], family: int = socket.AF_INET) -> TlsEndpoint:
+        started.append(start_tls_peer(handler, family))
         return started[-1]
 
     yield start
     for peer in started:
-        peer.close()
+        peer.stop()
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 """Real TLS peers on loopback for the ``tls_certificate`` tests: nothing is mocked at the socket.
 
-Certificates come from the shared generator ``tests/unit/certgen.py`` (``cryptography``). Servers are
-Python ``ssl`` threads or ``openssl s_server`` processes on ephemeral ports; each has a bounded
-lifetime and the fixtures in ``conftest.py`` always shut them down.
+Certificates come from the shared generator ``tests/unit/certgen.py`` (``cryptography``). Servers are the lab's
+``tests/lab/tls_endpoint.py`` with the handlers below (Python ``ssl``), or ``openssl s_server`` processes, on
+ephemeral ports; each has a bounded lifetime and the fixtures in ``conftest.py`` always shut them down.
 """
 
 from __future__ import annotations
@@ -11,12 +11,11 @@ import datetime
 import socket
 import ssl
 import subprocess
-import threading
-import time
 import typing as t
 from dataclasses import dataclass
 from pathlib import Path
 
+from ansible_collections.aovpn.rras.tests.lab.tls_endpoint import TlsEndpoint, http_answer, read_http_head
 from ansible_collections.aovpn.rras.tests.unit import certgen
 
 VPN_NAME = "vpn.example.test"
@@ -85,61 +84,9 @@ def make_certificates(directory: Path) -> Certificates:
     )
 
 
-class Peer:
-    """A listening socket on loopback whose connections go to ``handler``, one thread each."""
-
-    def __init__(self, handler: t.Callable[[socket.socket, Peer], None], family: int = socket.AF_INET) -> None:
-        self.handler = handler
-        self.stop = threading.Event()
-        self.requests: list[bytes] = []
-        self._listener = socket.socket(family, socket.SOCK_STREAM)
-        self._listener.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
-        self._listener.listen(8)
-        self._listener.settimeout(0.1)
-        self.port: int = self._listener.getsockname()[1]
-        self._threads: list[threading.Thread] = []
-        self._deadline = time.monotonic() + SERVER_LIFETIME
-        self._acceptor = threading.Thread(target=self._accept, name=f"peer-{self.port}", daemon=True)
-        self._acceptor.start()
-
-    def _accept(self) -> None:
-        while not self.stop.is_set() and time.monotonic() < self._deadline:
-            try:
-                conn = self._listener.accept()[0]
-            except TimeoutError:
-                continue
-            worker = threading.Thread(target=self._serve, args=(conn,), daemon=True)
-            self._threads.append(worker)
-            worker.start()
-        self._listener.close()
-
-    def _serve(self, conn: socket.socket) -> None:
-        conn.settimeout(5)
-        try:
-            self.handler(conn, self)
-        except OSError:
-            pass  # the client hung up or the test ended: both are fine for a test peer
-        finally:
-            conn.close()
-
-    def wait_stopped(self, seconds: float) -> bool:
-        return self.stop.wait(seconds) or time.monotonic() >= self._deadline
-
-    def close(self) -> None:
-        self.stop.set()
-        self._acceptor.join(2)
-        for worker in self._threads:
-            worker.join(2)
-
-
-def read_http_head(conn: socket.socket) -> bytes:
-    head = b""
-    while b"\r\n\r\n" not in head:
-        data = conn.recv(4096)
-        if not data:
-            break
-        head += data
-    return head
+def start_peer(handler: t.Callable[[socket.socket, TlsEndpoint], None], family: int = socket.AF_INET) -> TlsEndpoint:
+    """A :class:`TlsEndpoint` on loopback (``::1`` for ``AF_INET6``) whose connections go to ``handler``, one thread each."""
+    return TlsEndpoint(host="::1" if family == socket.AF_INET6 else "127.0.0.1", handler=handler, lifetime=SERVER_LIFETIME).start()
 
 
 def tls_context(served: Served, *, require_client_cert: bool = False) -> ssl.SSLContext:
@@ -169,7 +116,7 @@ class TlsHandler:
     def _remember_sni(self, _sslobj: t.Any, name: str | None, _context: ssl.SSLContext) -> None:
         self.server_names.append(name)
 
-    def __call__(self, conn: socket.socket, peer: Peer) -> None:
+    def __call__(self, conn: socket.socket, peer: TlsEndpoint) -> None:
         with self.context.wrap_socket(conn, server_side=True) as tls:
             if self.status is None and not self.drip:
                 peer.wait_stopped(1.0)  # keep the session open briefly, like a server waiting for a request
@@ -179,22 +126,21 @@ class TlsHandler:
                 while not peer.wait_stopped(0.2):
                     tls.sendall(b"H")
                 return
-            header = f"Server: {self.server}\r\n" if self.server else ""
-            tls.sendall(f"HTTP/1.1 {self.status} {self.reason}\r\n{header}Content-Length: 0\r\n\r\n".encode())
+            tls.sendall(http_answer(self.status, self.reason, self.server))
 
 
-def junk_handler(conn: socket.socket, peer: Peer) -> None:
+def junk_handler(conn: socket.socket, peer: TlsEndpoint) -> None:
     """A plain HTTP server: answers the ClientHello with an HTTP error page."""
     peer.requests.append(conn.recv(4096))
     conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n\r\n<html><body>Bad Request</body></html>")
 
 
-def silent_handler(_conn: socket.socket, peer: Peer) -> None:
+def silent_handler(_conn: socket.socket, peer: TlsEndpoint) -> None:
     """Accepts and never answers."""
     peer.wait_stopped(SERVER_LIFETIME)
 
 
-def drip_handshake_handler(conn: socket.socket, peer: Peer) -> None:
+def drip_handshake_handler(conn: socket.socket, peer: TlsEndpoint) -> None:
     """Starts a 16 KiB TLS handshake record, then sends one byte of it every 0.2 s forever."""
     conn.recv(4096)
     conn.sendall(b"\x16\x03\x03\x40\x00")
@@ -202,7 +148,7 @@ def drip_handshake_handler(conn: socket.socket, peer: Peer) -> None:
         conn.sendall(b"\x00")
 
 
-def closing_handler(conn: socket.socket, _peer: Peer) -> None:
+def closing_handler(conn: socket.socket, _peer: TlsEndpoint) -> None:
     """Reads the ClientHello and hangs up."""
     conn.recv(4096)
 

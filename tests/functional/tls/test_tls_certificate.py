@@ -16,6 +16,7 @@ from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.aovpn.rras.plugins.module_utils._tls_probe import SSTP_PATH
 from ansible_collections.aovpn.rras.tests.functional.tls import peers
+from ansible_collections.aovpn.rras.tests.lab.tls_endpoint import TlsEndpoint
 from ansible_collections.aovpn.rras.tests.unit import certgen
 
 VPN_NAME = peers.VPN_NAME
@@ -36,7 +37,7 @@ def reference(issued: certgen.Issued) -> dict[str, str]:
     return {"sha256": certgen.openssl_fingerprint(issued.cert, "sha256"), "sha1": certgen.openssl_fingerprint(issued.cert, "sha1")}
 
 
-def test_public_chain_from_python_server(certs: peers.Certificates, start_peer: t.Callable[..., peers.Peer]) -> None:
+def test_public_chain_from_python_server(certs: peers.Certificates, start_peer: t.Callable[..., TlsEndpoint]) -> None:
     handler = peers.TlsHandler(peers.tls_context(certs.public))
     peer = start_peer(handler)
     [seen] = lookup(f"127.0.0.1:{peer.port}", server_name=VPN_NAME, chain=True)
@@ -80,7 +81,7 @@ def test_openssl_s_server_presentations(
 
 
 def test_inspection_is_visible_as_a_different_hash_for_the_same_name(
-    certs: peers.Certificates, start_peer: t.Callable[..., peers.Peer]
+    certs: peers.Certificates, start_peer: t.Callable[..., TlsEndpoint]
 ) -> None:
     real = start_peer(peers.TlsHandler(peers.tls_context(certs.public)))
     inspecting = start_peer(peers.TlsHandler(peers.tls_context(certs.inspected)))
@@ -90,7 +91,7 @@ def test_inspection_is_visible_as_a_different_hash_for_the_same_name(
     assert seen_inspected["sha256"] == reference(certs.inspected.issued)["sha256"]
 
 
-def test_ipv6_term_sends_no_sni_for_an_address(certs: peers.Certificates, start_peer: t.Callable[..., peers.Peer]) -> None:
+def test_ipv6_term_sends_no_sni_for_an_address(certs: peers.Certificates, start_peer: t.Callable[..., TlsEndpoint]) -> None:
     handler = peers.TlsHandler(peers.tls_context(certs.self_signed))
     peer = start_peer(handler, socket.AF_INET6)
     [seen] = lookup(f"[::1]:{peer.port}")
@@ -108,7 +109,7 @@ def test_ipv6_term_sends_no_sni_for_an_address(certs: peers.Certificates, start_
     ],
 )
 def test_sstp_probe(
-    certs: peers.Certificates, start_peer: t.Callable[..., peers.Peer], status: int, reason: str, server: str | None, answering: bool,
+    certs: peers.Certificates, start_peer: t.Callable[..., TlsEndpoint], status: int, reason: str, server: str | None, answering: bool,
     message: str,
 ) -> None:
     peer = start_peer(peers.TlsHandler(peers.tls_context(certs.public), status=status, reason=reason, server=server))
@@ -133,7 +134,7 @@ def test_sstp_probe_against_openssl_www_is_not_sstp(certs: peers.Certificates, o
     assert seen["sha256"] == reference(certs.public.issued)["sha256"]
 
 
-def test_sstp_probe_dripping_answer_is_bounded(certs: peers.Certificates, start_peer: t.Callable[..., peers.Peer]) -> None:
+def test_sstp_probe_dripping_answer_is_bounded(certs: peers.Certificates, start_peer: t.Callable[..., TlsEndpoint]) -> None:
     peer = start_peer(peers.TlsHandler(peers.tls_context(certs.public), drip=True))
     started = time.monotonic()
     [seen] = lookup(f"127.0.0.1:{peer.port}", sstp_probe=True, timeout=1.5)
@@ -150,27 +151,27 @@ def test_refused() -> None:
     assert message == f"no TLS certificate from 127.0.0.1:{port}: connection refused (nothing listens on that port)"
 
 
-def test_plain_http_peer(start_peer: t.Callable[..., peers.Peer]) -> None:
+def test_plain_http_peer(start_peer: t.Callable[..., TlsEndpoint]) -> None:
     peer = start_peer(peers.junk_handler)
     message = timed_failure(f"127.0.0.1:{peer.port}", 5)[0]
     assert message.startswith(f"no TLS certificate from 127.0.0.1:{peer.port}: the peer does not speak TLS (")
     assert peer.requests[0][:1] == b"\x16"  # it did receive a TLS ClientHello
 
 
-def test_peer_hanging_up(start_peer: t.Callable[..., peers.Peer]) -> None:
+def test_peer_hanging_up(start_peer: t.Callable[..., TlsEndpoint]) -> None:
     peer = start_peer(peers.closing_handler)
     message = timed_failure(f"127.0.0.1:{peer.port}", 5)[0]
     assert message == f"no TLS certificate from 127.0.0.1:{peer.port}: the peer closed the connection during the TLS handshake"
 
 
-def test_handshake_failure(certs: peers.Certificates, start_peer: t.Callable[..., peers.Peer]) -> None:
+def test_handshake_failure(certs: peers.Certificates, start_peer: t.Callable[..., TlsEndpoint]) -> None:
     peer = start_peer(peers.TlsHandler(peers.tls_context(certs.public, require_client_cert=True)))
     message = timed_failure(f"127.0.0.1:{peer.port}", 5)[0]
     assert message.startswith(f"no TLS certificate from 127.0.0.1:{peer.port}: TLS handshake failed: ")
 
 
 @pytest.mark.parametrize("handler", [peers.silent_handler, peers.drip_handshake_handler], ids=["silent", "dripping"])
-def test_timeout_is_a_deadline(start_peer: t.Callable[..., peers.Peer], handler: t.Callable[..., None]) -> None:
+def test_timeout_is_a_deadline(start_peer: t.Callable[..., TlsEndpoint], handler: t.Callable[..., None]) -> None:
     peer = start_peer(handler)
     message, elapsed = timed_failure(f"127.0.0.1:{peer.port}", 1.0)
     assert 0.9 < elapsed < 2.0

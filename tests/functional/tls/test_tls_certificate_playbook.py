@@ -12,6 +12,7 @@ from pathlib import Path
 from aovpn_testing import COLLECTIONS_ROOT
 
 from ansible_collections.aovpn.rras.tests.functional.tls import peers
+from ansible_collections.aovpn.rras.tests.lab.tls_endpoint import TlsEndpoint
 from ansible_collections.aovpn.rras.tests.unit import certgen
 
 PLAYBOOK = """
@@ -50,7 +51,7 @@ PLAYBOOK = """
 """
 
 
-def test_lookup_in_ansible_playbook(certs: peers.Certificates, start_peer: t.Callable[..., peers.Peer], tmp_path: Path) -> None:
+def test_lookup_in_ansible_playbook(certs: peers.Certificates, start_peer: t.Callable[..., TlsEndpoint], tmp_path: Path) -> None:
     peer = start_peer(peers.TlsHandler(peers.tls_context(certs.public), status=401, reason="Unauthorized", server="Microsoft-HTTPAPI/2.0"))
     closed = peers.free_port()
     playbook = tmp_path / "diagnose.yml"
