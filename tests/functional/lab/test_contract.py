@@ -42,12 +42,12 @@ def _doc(module: str, name: str) -> dict[str, Any]:
 
 
 def emulated_spec(module: str) -> dict[str, dict[str, Any]]:
-    """The argument_spec literal the emulation passes to AnsibleModule."""
+    """The ``ARGUMENT_SPEC`` literal of the emulation (its AnsibleModule and the unit tests' fake host check calls with it)."""
     tree = ast.parse((EMULATED / f"{module}.py").read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "AnsibleModule":
-            return ast.literal_eval(next(k.value for k in node.keywords if k.arg == "argument_spec"))
-    raise AssertionError(f"no AnsibleModule(argument_spec=...) in {module}")
+    for node in tree.body:
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == "ARGUMENT_SPEC":
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"no ARGUMENT_SPEC in {module}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,24 +1,59 @@
 # Copyright: (c) 2026, aovpn.rras contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A fake Windows host for the action plugins: ``_execute_module`` replaced by a recorder.
+"""A fake Windows host for the action plugins: ``_execute_module`` replaced by a recorder that runs the lab's modules.
 
 Import as ``ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost``.
 
-It answers ``win_reg_stat``, ``win_regedit``, ``win_service``, ``win_feature_info`` and ``win_certificate_info``
-following the ansible.windows 3.3.0 return contract (see docs in shared/reference), keeps one
-registry in memory and can fail a chosen write, like the lab's ``lab_faults``.
+The answers come from the lab's emulation of ansible.windows (``tests/lab/windows_emulation``: ``win_reg_stat``,
+``win_regedit``, ``win_service``, ``win_feature_info``, ``win_certificate_info``), run in memory on a host state
+made from this object (``_lab_host.apply_call``) after the call is checked against the module's options, so the unit
+tests and the lab share one model of the ansible.windows contract, the one ``tests/functional/lab/test_contract.py``
+checks against the real ansible.windows sources. A chosen write or restart fails through the lab's faults
+(``lab_faults``); the host's SSTP listener (a process) is left out.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
+import importlib.util
+import sys
+import types
 import typing as t
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ansible.errors import AnsibleConnectionFailure
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-_STAT_TYPES = {"binary": "REG_BINARY", "dword": "REG_DWORD", "qword": "REG_QWORD", "string": "REG_SZ"}
+EMULATION = Path(__file__).resolve().parents[3] / "lab" / "windows_emulation" / "plugins"
+_MODULE_UTILS = "ansible_collections.ansible.windows.plugins.module_utils."
+# the lab's modules import their helpers from ansible.windows, where labctl installs them; in dependency order
+_LAB_UTILS = ("_lab_host", "_lab_certs", "_lab_listener", "_lab_rras")
+HANDLERS = {"win_reg_stat": "stat", "win_regedit": "regedit", "win_service": "service", "win_feature_info": "feature_info",
+            "win_certificate_info": "info"}
+"""Module -> the function of its lab emulation that serves a call."""
+ROLE_FEATURES = ("RemoteAccess", "DirectAccess-VPN", "Routing")
+
+
+def _load(name: str, path: Path) -> types.ModuleType:
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@functools.lru_cache(maxsize=None)
+def lab() -> types.SimpleNamespace:
+    """The lab's host model and emulated modules, loaded by path once."""
+    utils = {util: _load(_MODULE_UTILS + util, EMULATION / "module_utils" / f"{util}.py") for util in _LAB_UTILS}
+    modules = {name: _load(f"aovpn_lab_modules.{name}", EMULATION / "modules" / f"{name}.py") for name in HANDLERS}
+    modules["win_service"].follow = lambda state, service: None  # no listener process in unit tests
+    return types.SimpleNamespace(host=utils["_lab_host"], modules=modules)
 
 
 @dataclass
@@ -28,13 +63,18 @@ class FakeCertificate:
     has_private_key: bool = True
 
 
+def _stored(reg_type: str, value: t.Any) -> t.Any:
+    return list(value) if reg_type in ("REG_BINARY", "REG_NONE") else value
+
+
 @dataclass
 class FakeHost:
-    """In-memory registry: ``keys[path][name] = (reg type, value)``; ``calls`` records every module call."""
+    """In-memory host: ``keys[path][name] = (reg type, value)`` (bytes for binary); ``calls`` records every module call."""
 
     keys: dict[str, dict[str, tuple[str, t.Any]]] = field(default_factory=dict)
     certificates: list[FakeCertificate] = field(default_factory=list)
     fail_write: str | None = None
+    """Name of a value whose write fails with ``Access is denied`` (a lab fault)."""
     fail_restart: bool = False
     lose_connection_at: str | None = None
     """Name of a value whose write raises AnsibleConnectionFailure (the write is not made), like a lost WinRM connection."""
@@ -60,51 +100,63 @@ class FakeHost:
     def modules(self) -> list[str]:
         return [name.rsplit(".", 1)[-1] for name, dummy in self.calls]
 
+    # each module can be replaced by a test (``host._win_reg_stat = lambda args: ...``)
     def _win_reg_stat(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
-        key = self.keys.get(args["path"])
-        if key is None:
-            return {"changed": False, "exists": False}
-        properties = {}
-        for name, (reg_type, value) in key.items():
-            raw = [f"0x{byte:02x}" for byte in value] if reg_type == "REG_BINARY" else value
-            properties[name] = {"type": reg_type, "value": list(value) if reg_type == "REG_BINARY" else value, "raw_value": raw}
-        return {"changed": False, "exists": True, "properties": properties, "sub_keys": []}
+        return self._run("win_reg_stat", args)
 
     def _win_regedit(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
         if self.lose_connection_at is not None and args["name"].lower() == self.lose_connection_at.lower():
             raise AnsibleConnectionFailure("ntlm: HTTPSConnectionPool(host='vpn1', port=5986): Read timed out.")
-        if self.fail_write is not None and args["name"].lower() == self.fail_write.lower():
-            return {"failed": True, "msg": "Access is denied", "changed": False}
-        key = self.keys.setdefault(args["path"], {})
-        existing = next((name for name in key if name.lower() == args["name"].lower()), None)
-        if args.get("state") == "absent":
-            if existing is not None:
-                del key[existing]
-            return {"changed": existing is not None}
-        value = bytes(args["data"]) if args["type"] == "binary" else args["data"]
-        key[existing or args["name"]] = (_STAT_TYPES[args["type"]], value)
-        return {"changed": True}
+        return self._run("win_regedit", args)
 
     def _win_service(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
-        if not self.service_exists:
-            return {"changed": False, "exists": False}
-        if "state" not in args:  # name only: a read
-            state = "stopped" if self.start_mode == "disabled" else "running"
-            return {"changed": False, "exists": True, "name": args["name"], "state": state, "start_mode": self.start_mode}
-        if self.fail_restart:
-            return {"failed": True, "msg": "Service RemoteAccess did not start", "changed": False}
-        return {"changed": True, "exists": True, "name": args["name"], "state": "running"}
+        return self._run("win_service", args)
 
     def _win_feature_info(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
-        features = [{"name": name, "installed": self.role_installed, "install_state": "Installed" if self.role_installed else "Available",
-                     "feature_type": "Role" if name == "RemoteAccess" else "Role Service"}
-                    for name in ("RemoteAccess", "DirectAccess-VPN", "Routing") if args.get("name", "*") in ("*", name)]
-        return {"changed": False, "exists": bool(features), "features": features}
+        return self._run("win_feature_info", args)
 
     def _win_certificate_info(self, args: dict[str, t.Any]) -> dict[str, t.Any]:
-        found = [
-            {"thumbprint": cert.thumbprint, "has_private_key": cert.has_private_key, "raw": base64.b64encode(cert.der).decode()}
-            for cert in self.certificates
-            if "thumbprint" not in args or cert.thumbprint == args["thumbprint"].upper()
-        ]
-        return {"changed": False, "exists": bool(found), "certificates": found}
+        return self._run("win_certificate_info", args)
+
+    def _run(self, name: str, args: dict[str, t.Any]) -> dict[str, t.Any]:
+        """The lab module ``name`` on the state of this host; a successful call's registry changes come back to :attr:`keys`."""
+        model, module = lab(), lab().modules[name]
+        checked = ArgumentSpecValidator(module.ARGUMENT_SPEC).validate(args)
+        if checked.error_messages:
+            return {"failed": True, "changed": False, "msg": "; ".join(checked.error_messages)}
+        state = self._state()
+        result, kept = model.host.apply_call(state, getattr(module, HANDLERS[name]), checked.validated_parameters, False,
+                                             model.host.matching_fault(state, self._faults(), name, args))
+        if kept is not state:
+            self._keep_registry(kept["registry"], args.get("path") if name == "win_regedit" else None)
+        return result
+
+    def _faults(self) -> list[dict[str, t.Any]]:
+        faults: list[dict[str, t.Any]] = []
+        if self.fail_write is not None:
+            faults.append({"module": "win_regedit", "name": self.fail_write, "msg": "Access is denied"})
+        if self.fail_restart:
+            faults.append({"module": "win_service", "state": "restarted", "msg": "Service RemoteAccess did not start"})
+        return faults
+
+    def _state(self) -> dict[str, t.Any]:
+        """The lab's host state of this fake: its keys (no implied parent keys), RemoteAccess and IKEEXT, the role, LocalMachine\\My."""
+        norm_key = lab().host.norm_key
+        registry = {norm_key(path): {"path": path, "values": {name: {"type": reg_type, "value": _stored(reg_type, value)}
+                                                               for name, (reg_type, value) in values.items()}}
+                    for path, values in self.keys.items()}
+        services = {"IKEEXT": {"start_mode": "auto", "state": "running"}}
+        if self.service_exists:
+            services["RemoteAccess"] = {"start_mode": self.start_mode, "state": "stopped" if self.start_mode == "disabled" else "running"}
+        features = [{"name": name, "installed": self.role_installed, "feature_type": "Role" if name == "RemoteAccess" else "Role Service"}
+                    for name in ROLE_FEATURES]
+        store = [{"der_b64": base64.b64encode(cert.der).decode(), "has_private_key": cert.has_private_key} for cert in self.certificates]
+        return {"registry": registry, "services": services, "features": features, "cert_stores": {"LocalMachine\\My": store}, "files": {}}
+
+    def _keep_registry(self, registry: dict[str, dict[str, t.Any]], written: str | None) -> None:
+        """The keys after a call: those the fake had and the one written (not the parents the lab creates with it)."""
+        norm_key = lab().host.norm_key
+        kept = {norm_key(path) for path in self.keys} | ({norm_key(written)} if written else set())
+        self.keys = {key["path"]: {name: (entry["type"], bytes(entry["value"]) if entry["type"] in ("REG_BINARY", "REG_NONE") else entry["value"])
+                                   for name, entry in key["values"].items()}
+                     for lookup, key in registry.items() if lookup in kept}

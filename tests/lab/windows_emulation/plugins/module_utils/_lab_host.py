@@ -380,6 +380,24 @@ def sleep_from_env(variable: str) -> None:
 Handler = Callable[[dict[str, Any], dict[str, Any], bool], dict[str, Any]]
 
 
+def apply_call(state: dict[str, Any], handler: Handler, params: dict[str, Any], check_mode: bool,
+               fault: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One module call on ``state`` in memory: ``(result, the state to keep)``.
+
+    ``fault`` (a matching lab fault's message) fails the call. The handler works on a copy, kept only when the call
+    succeeded outside check mode, so a faulted or check-mode call provably writes nothing. The unit tests' fake host
+    (``tests/unit/plugins/action/fakehost.py``) runs the emulated modules through this too.
+    """
+    work = copy.deepcopy(state)
+    try:
+        if fault is not None:
+            raise LabError(fault)
+        result = handler(work, params, check_mode)
+    except LabError as error:
+        result = {"failed": True, "changed": False, "msg": str(error)}
+    return result, (work if not result.get("failed") and not check_mode else state)
+
+
 def run_call(module: Any, name: str, handler: Handler) -> None:
     """Run ``handler(state, params, check_mode)`` under the host lock, journal it, exit like the real module.
 
@@ -404,15 +422,7 @@ def run_call(module: Any, name: str, handler: Handler) -> None:
             fault = matching_fault(state, faults_from_env(dict(os.environ)), name, args)
         except LabError as error:
             module.fail_json(msg=str(error))
-        work = copy.deepcopy(state)
-        try:
-            if fault is not None:
-                raise LabError(fault)
-            result = handler(work, module.params, module.check_mode)
-        except LabError as error:
-            result = {"failed": True, "changed": False, "msg": str(error)}
-        if not result.get("failed") and not module.check_mode:
-            state = work
+        result, state = apply_call(state, handler, module.params, module.check_mode, fault)
         entry = {
             "module": name,
             "args": args,

@@ -12,6 +12,14 @@ from ansible_collections.ansible.windows.plugins.module_utils._lab_certs import 
 from ansible_collections.ansible.windows.plugins.module_utils._lab_host import run_call, store_entries
 
 
+ARGUMENT_SPEC: dict[str, Any] = {
+    "thumbprint": {"type": "str"},
+    "store_name": {"type": "str", "default": "My"},
+    "store_location": {"type": "str", "default": "LocalMachine", "choices": ["CurrentUser", "LocalMachine"]},
+}
+"""The options of the real module (what the lab checks a call against)."""
+
+
 def info(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
     entries = store_entries(state, params["store_location"], params["store_name"]) or []
     wanted = (params["thumbprint"] or "").upper()
@@ -25,14 +33,7 @@ def info(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dic
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "thumbprint": {"type": "str"},
-            "store_name": {"type": "str", "default": "My"},
-            "store_location": {"type": "str", "default": "LocalMachine", "choices": ["CurrentUser", "LocalMachine"]},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_call(module, "win_certificate_info", info)
 
 

@@ -24,6 +24,21 @@ CURRENT_VERSION = "HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
 FIRST_PBES2_BUILD = 17763  # Windows Server 2019: PKCS12_PBES2_EXPORT_PARAMS, minimum server version
 
 
+ARGUMENT_SPEC: dict[str, Any] = {
+    "state": {"type": "str", "default": "present", "choices": ["absent", "exported", "present"]},
+    "path": {"type": "path"},
+    "thumbprint": {"type": "str"},
+    "store_name": {"type": "str", "default": "My"},
+    "store_location": {"type": "str", "default": "LocalMachine"},
+    "store_type": {"type": "str", "default": "system", "choices": ["system", "service"]},
+    "password": {"type": "str", "no_log": True},
+    "key_exportable": {"type": "bool", "default": True},
+    "key_storage": {"type": "str", "default": "default", "choices": ["default", "machine", "user"]},
+    "file_type": {"type": "str", "default": "der", "choices": ["der", "pem", "pkcs12"]},
+}
+"""The options of the real module (what the lab checks a call against)."""
+
+
 def _build(state: dict[str, Any]) -> int:
     key = get_key(state, CURRENT_VERSION)
     stored = find_value(key, "CurrentBuildNumber") if key else None
@@ -86,18 +101,7 @@ def store(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> di
 
 def main() -> None:
     module = AnsibleModule(
-        argument_spec={
-            "state": {"type": "str", "default": "present", "choices": ["absent", "exported", "present"]},
-            "path": {"type": "path"},
-            "thumbprint": {"type": "str"},
-            "store_name": {"type": "str", "default": "My"},
-            "store_location": {"type": "str", "default": "LocalMachine"},
-            "store_type": {"type": "str", "default": "system", "choices": ["system", "service"]},
-            "password": {"type": "str", "no_log": True},
-            "key_exportable": {"type": "bool", "default": True},
-            "key_storage": {"type": "str", "default": "default", "choices": ["default", "machine", "user"]},
-            "file_type": {"type": "str", "default": "der", "choices": ["der", "pem", "pkcs12"]},
-        },
+        argument_spec=ARGUMENT_SPEC,
         required_if=[["state", "absent", ["path", "thumbprint"], True], ["state", "exported", ["path", "thumbprint"]],
                      ["state", "present", ["path"]]],
         supports_check_mode=True,

@@ -31,6 +31,24 @@ from ansible_collections.ansible.windows.plugins.module_utils._lab_files import 
 from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, get_file, is_directory, parent_path, put_file, run_call
 
 
+ARGUMENT_SPEC: dict[str, Any] = {
+    "backup": {"type": "bool", "default": False},
+    "content": {"type": "str"},
+    "decrypt": {"type": "bool", "default": True},
+    "dest": {"type": "path", "required": True},
+    "force": {"type": "bool", "default": True},
+    "local_follow": {"type": "bool", "default": True},
+    "remote_src": {"type": "bool", "default": False},
+    "src": {"type": "path"},
+    "_copy_mode": {"type": "str", "default": "single", "choices": ["explode", "query", "remote", "single"]},
+    "_original_basename": {"type": "str"},
+    "files": {"type": "list"},
+    "directories": {"type": "list"},
+    "symlinks": {"type": "list"},
+}
+"""The options of the real module (what the lab checks a call against)."""
+
+
 def checksum(content: bytes) -> str:
     return hashlib.sha1(content).hexdigest()  # nosec - Get-FileChecksum's default, as the action plugin compares it
 
@@ -200,21 +218,7 @@ def remote(state: dict[str, Any], params: dict[str, Any], diff_mode: bool) -> di
 
 def main() -> None:
     module = AnsibleModule(
-        argument_spec={
-            "backup": {"type": "bool", "default": False},
-            "content": {"type": "str"},
-            "decrypt": {"type": "bool", "default": True},
-            "dest": {"type": "path", "required": True},
-            "force": {"type": "bool", "default": True},
-            "local_follow": {"type": "bool", "default": True},
-            "remote_src": {"type": "bool", "default": False},
-            "src": {"type": "path"},
-            "_copy_mode": {"type": "str", "default": "single", "choices": ["explode", "query", "remote", "single"]},
-            "_original_basename": {"type": "str"},
-            "files": {"type": "list"},
-            "directories": {"type": "list"},
-            "symlinks": {"type": "list"},
-        },
+        argument_spec=ARGUMENT_SPEC,
         required_if=[("_copy_mode", "explode", ["src"]), ("_copy_mode", "single", ["src"])],
         supports_check_mode=True,
     )

@@ -16,6 +16,12 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ansible.windows.plugins.module_utils._lab_host import run_call
 
 
+ARGUMENT_SPEC: dict[str, Any] = {
+    "name": {"type": "str", "default": "*"},
+}
+"""The options of the real module (what the lab checks a call against)."""
+
+
 def _feature(entry: dict[str, Any]) -> dict[str, Any]:
     """The dict win_feature_info.ps1 builds from a Get-WindowsFeature object."""
     installed = bool(entry.get("installed"))
@@ -47,12 +53,7 @@ def feature_info(state: dict[str, Any], params: dict[str, Any], check_mode: bool
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "name": {"type": "str", "default": "*"},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_call(module, "win_feature_info", feature_info)
 
 

@@ -11,6 +11,13 @@ from ansible_collections.ansible.windows.plugins.module_utils._lab_files import 
 from ansible_collections.ansible.windows.plugins.module_utils._lab_host import LabError, delete_file_tree, get_file, put_file, run_call
 
 
+ARGUMENT_SPEC: dict[str, Any] = {
+    "path": {"type": "path", "required": True, "aliases": ["dest", "name"]},
+    "state": {"type": "str", "choices": ["absent", "directory", "file", "touch"]},
+}
+"""The options of the real module (what the lab checks a call against)."""
+
+
 def file(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
     path, wanted = params["path"], params["state"]
     entry = get_file(state, path)
@@ -36,13 +43,7 @@ def file(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dic
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "path": {"type": "path", "required": True, "aliases": ["dest", "name"]},
-            "state": {"type": "str", "choices": ["absent", "directory", "file", "touch"]},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_call(module, "win_file", file)
 
 

@@ -14,6 +14,13 @@ from ansible_collections.ansible.windows.plugins.module_utils._lab_host import R
 _HOST_ENV = {"systemroot": "C:\\Windows", "windir": "C:\\Windows", "systemdrive": "C:", "programfiles": "C:\\Program Files"}
 
 
+ARGUMENT_SPEC: dict[str, Any] = {
+    "path": {"type": "str", "required": True, "aliases": ["key"]},
+    "name": {"type": "str", "aliases": ["entry", "value"]},
+}
+"""The options of the real module (what the lab checks a call against)."""
+
+
 def format_property(entry: dict[str, Any]) -> dict[str, Any]:
     """``{type, value, raw_value}`` as Get-PropertyValue in win_reg_stat.ps1 builds it."""
     reg_type, value = entry["type"], entry["value"]
@@ -46,13 +53,7 @@ def stat(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dic
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "path": {"type": "str", "required": True, "aliases": ["key"]},
-            "name": {"type": "str", "aliases": ["entry", "value"]},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_call(module, "win_reg_stat", stat)
 
 

@@ -37,6 +37,18 @@ _TYPES = {
 _KIND = dict(_TYPES.values())
 
 
+ARGUMENT_SPEC: dict[str, Any] = {
+    "path": {"type": "str", "required": True, "aliases": ["key"]},
+    "name": {"type": "str", "aliases": ["entry", "value"]},
+    "data": {"type": "raw"},
+    "type": {"type": "str", "default": "string", "aliases": ["datatype"],
+             "choices": ["none", "binary", "dword", "expandstring", "multistring", "string", "qword"]},
+    "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
+    "delete_key": {"type": "bool", "default": True},
+}
+"""The options of the real module (what the lab checks a call against)."""
+
+
 def hex_to_bytes(text: str) -> list[int]:
     """Convert-RegExportHexStringToByteArray: ``hex:be,ef``, ``be,ef`` or ``beef``."""
     text = re.sub(r"^hex:", "", text.lower())
@@ -186,18 +198,7 @@ def regedit(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "path": {"type": "str", "required": True, "aliases": ["key"]},
-            "name": {"type": "str", "aliases": ["entry", "value"]},
-            "data": {"type": "raw"},
-            "type": {"type": "str", "default": "string", "aliases": ["datatype"],
-                     "choices": ["none", "binary", "dword", "expandstring", "multistring", "string", "qword"]},
-            "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
-            "delete_key": {"type": "bool", "default": True},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     if module.params["name"] is None and module.params["type"] != "string":
         module.warn("the data type when name is not specified can only be 'string', the type has automatically been converted")
         module.params["type"] = "string"

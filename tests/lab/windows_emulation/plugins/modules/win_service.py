@@ -21,6 +21,15 @@ from ansible_collections.ansible.windows.plugins.module_utils._lab_listener impo
 from ansible_collections.ansible.windows.plugins.module_utils._lab_rras import remoteaccess_start
 
 
+ARGUMENT_SPEC: dict[str, Any] = {
+    "name": {"type": "str", "required": True},
+    "state": {"type": "str", "choices": ["started", "stopped", "restarted", "absent", "paused"]},
+    "start_mode": {"type": "str", "choices": ["auto", "manual", "disabled", "delayed"]},
+    "force_dependent_services": {"type": "bool", "default": False},
+}
+"""The options of the real module (what the lab checks a call against)."""
+
+
 def _find(state: dict[str, Any], name: str) -> str | None:
     return next((stored for stored in state["services"] if stored.lower() == name.lower()), None)
 
@@ -104,15 +113,7 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec={
-            "name": {"type": "str", "required": True},
-            "state": {"type": "str", "choices": ["started", "stopped", "restarted", "absent", "paused"]},
-            "start_mode": {"type": "str", "choices": ["auto", "manual", "disabled", "delayed"]},
-            "force_dependent_services": {"type": "bool", "default": False},
-        },
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
     run_call(module, "win_service", service)
 
 
