@@ -549,6 +549,7 @@ def store_certificate(entry: Mapping[str, Any], source: str) -> x509.Certificate
     # ansible.windows returns the DER as ``raw`` although its RETURN documents ``cert_data``.
     return load_certificates_from_text(str(entry.get("raw") or entry.get("cert_data") or ""), source=source)[0]
 
+
 def sstp_certificate_problems(
     cert: x509.Certificate,
     fqdn: str | None = None,

@@ -145,7 +145,7 @@ class RrasActionBase(ActionBase):
         return current
 
     def _rras_converge(self, plan: RegistryPlan, *, restart: bool, task_vars: dict[str, t.Any],
-                 service: ServiceRestart | None = REMOTE_ACCESS_RESTART) -> dict[str, t.Any]:
+                       service: ServiceRestart | None = REMOTE_ACCESS_RESTART) -> dict[str, t.Any]:
         """Apply ``plan.writes`` in order (not in check mode), then restart ``service`` (default RemoteAccess) if asked.
 
         A change is remembered on the host until the service has restarted (see ``_restart_marker``): a key that
@@ -181,7 +181,7 @@ class RrasActionBase(ActionBase):
         # A task that notifies a handler (the aovpn.rras roles) has its restart taken care of: no warning then.
         if result["restart_required"] and not restart and not self._task.notify:
             self._rras_warn(f"The {service.service} service must be restarted for the change to take effect "
-                      f"({service.cost}); set restart=true or restart it in a maintenance window.")
+                            f"({service.cost}); set restart=true or restart it in a maintenance window.")
         return result
 
     def _apply_writes(self, plan: RegistryPlan, writes: list[RegistryWrite], result: dict[str, t.Any], task_vars: dict[str, t.Any],
@@ -230,7 +230,7 @@ class RrasActionBase(ActionBase):
             outcome = self._rras_call("ansible.windows.win_regedit", write.module_args(), task_vars)
             if outcome.get("failed"):
                 self._rras_warn(f"{service.service} restarted, but the pending-restart marker could not be removed ({write.describe()} in "
-                          f"{write.path}: {module_error(outcome)}); the next run restarts {service.service} once more.")
+                                f"{write.path}: {module_error(outcome)}); the next run restarts {service.service} once more.")
 
 
 def module_error(result: dict[str, t.Any]) -> str:

@@ -53,7 +53,8 @@ def read_http_head(conn: socket.socket) -> bytes:
 def http_answer(status: int, reason: str | None = None, server: str | None = "Microsoft-HTTPAPI/2.0") -> bytes:
     """An empty HTTP/1.1 answer; ``Server: Microsoft-HTTPAPI/2.0`` is what RRAS answers a load balancer's health monitor."""
     header = f"Server: {server}\r\n" if server else ""
-    return f"HTTP/1.1 {status} {_REASONS.get(status, 'Status') if reason is None else reason}\r\n{header}Content-Length: 0\r\nConnection: close\r\n\r\n".encode()
+    reason = _REASONS.get(status, "Status") if reason is None else reason
+    return f"HTTP/1.1 {status} {reason}\r\n{header}Content-Length: 0\r\nConnection: close\r\n\r\n".encode()
 
 
 def server_context(cert: str | Path, key: str | Path) -> ssl.SSLContext:

@@ -67,6 +67,10 @@ def _stored(reg_type: str, value: t.Any) -> t.Any:
     return list(value) if reg_type in ("REG_BINARY", "REG_NONE") else value
 
 
+def _kept(entry: dict[str, t.Any]) -> tuple[str, t.Any]:
+    return entry["type"], bytes(entry["value"]) if entry["type"] in ("REG_BINARY", "REG_NONE") else entry["value"]
+
+
 @dataclass
 class FakeHost:
     """In-memory host: ``keys[path][name] = (reg type, value)`` (bytes for binary); ``calls`` records every module call."""
@@ -142,9 +146,10 @@ class FakeHost:
     def _state(self) -> dict[str, t.Any]:
         """The lab's host state of this fake: its keys (no implied parent keys), RemoteAccess and IKEEXT, the role, LocalMachine\\My."""
         norm_key = lab().host.norm_key
-        registry = {norm_key(path): {"path": path, "values": {name: {"type": reg_type, "value": _stored(reg_type, value)}
-                                                               for name, (reg_type, value) in values.items()}}
-                    for path, values in self.keys.items()}
+        registry = {
+            norm_key(path): {"path": path, "values": {name: {"type": kind, "value": _stored(kind, value)} for name, (kind, value) in values.items()}}
+            for path, values in self.keys.items()
+        }
         services = {"IKEEXT": {"start_mode": "auto", "state": "running"}}
         if self.service_exists:
             services["RemoteAccess"] = {"start_mode": self.start_mode, "state": "stopped" if self.start_mode == "disabled" else "running"}
@@ -157,6 +162,4 @@ class FakeHost:
         """The keys after a call: those the fake had and the one written (not the parents the lab creates with it)."""
         norm_key = lab().host.norm_key
         kept = {norm_key(path) for path in self.keys} | ({norm_key(written)} if written else set())
-        self.keys = {key["path"]: {name: (entry["type"], bytes(entry["value"]) if entry["type"] in ("REG_BINARY", "REG_NONE") else entry["value"])
-                                   for name, entry in key["values"].items()}
-                     for lookup, key in registry.items() if lookup in kept}
+        self.keys = {key["path"]: {name: _kept(entry) for name, entry in key["values"].items()} for lookup, key in registry.items() if lookup in kept}

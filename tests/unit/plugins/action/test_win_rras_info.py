@@ -114,7 +114,8 @@ def test_failed_service_read_fails_the_task(run_action) -> None:
     host = https_host()
     host._win_service = lambda args: {"failed": True, "msg": "Access is denied"}
     result, dummy = run_action(ActionModule, host, {})
-    assert result["failed"] is True and "Reading the RemoteAccess service failed (ansible.windows.win_service): Access is denied" in result["msg"] and result["changed"] is False
+    assert result["failed"] is True and result["changed"] is False
+    assert "Reading the RemoteAccess service failed (ansible.windows.win_service): Access is denied" in result["msg"]
 
 
 def test_unknown_option_fails_before_touching_the_host(run_action) -> None:

@@ -160,6 +160,7 @@ def test_warnings_of_the_modules_it_calls_are_passed_on(run_action) -> None:
     assert not result.get("failed"), result
     assert result["warnings"] == ["ansible.windows.win_certificate_info: the store is nearly full"]
 
+
 def test_missing_rras_fails_before_the_certificate_lookup(run_action) -> None:
     result, host = run_action(ActionModule, FakeHost(), {"thumbprint": GOOD_SHA1})
     assert result["msg"] == NOT_INSTALLED_MSG and host.modules() == ["win_reg_stat"] and host.keys == {}
