@@ -137,17 +137,23 @@ def test_check_mode_still_refuses_an_old_build(run_action) -> None:
     assert result["failed"] is True and "14393" in result["msg"]
 
 
-def test_failed_write_names_it_and_does_not_restart(run_action) -> None:
+def test_failed_write_stops_without_restart_and_rerun_converges(run_action) -> None:
+    """The failed write of the lab (a lab fault), as tests/functional/sstp/test_sstp_lab.py checks it through ansible-playbook."""
     host = rras_host(ikev2={})
     host.fail_write = "EnableServerFragmentation"
     result, host = run_action(ActionModule, host, {"restart": True})
-    assert result["failed"] is True and "Access is denied" in result["msg"] and "not restarted" in result["msg"]
+    assert result["failed"] is True and "Access is denied" in result["msg"] and "RemoteAccess was not restarted" in result["msg"]
+    assert "Failed to set EnableServerFragmentation (dword) = 1" in result["msg"]
     assert result["not_applied"] == ["set EnableServerFragmentation (dword) = 1"]
     assert result["after"] == result["before"] == {"server_fragmentation": False, "enable_server_fragmentation": None}
+    # only the pending-restart marker was written (the key holds nothing else); the failed write was the last call
+    assert result["changed"] is True and list(host.keys[IKEV2_KEY]) == [PENDING_RESTART]
     assert host.modules().count("win_service") == 1, "the role check's read, no restart"
+    assert host.modules()[-1] == "win_regedit"
     host.fail_write = None
     result, host = run_action(ActionModule, host, {"restart": True})
     assert result["changed"] is True and result["restarted"] is True
+    assert host.keys[IKEV2_KEY] == {"EnableServerFragmentation": ("REG_DWORD", 1)}
 
 
 def test_failed_restart_after_the_write_asks_for_a_restart(run_action) -> None:
