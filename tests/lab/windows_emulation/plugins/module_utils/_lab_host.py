@@ -287,16 +287,23 @@ def listener_config(directory: str) -> dict[str, str] | None:
     return config if isinstance(config, dict) and {"address", "server"} <= set(config) else None
 
 
+def _running(pid: int) -> bool:
+    """Whether ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _is_listener(pid: int, pid_file: str) -> bool:
     """Whether ``pid`` is the listener of this pid file (its command line names it; a recycled pid is not)."""
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
             argv = handle.read().split(b"\0")
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            zombie = handle.read().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return False
-    return not zombie and pid_file.encode() in argv
+    return _running(pid) and pid_file.encode() in argv
 
 
 def stop_listener(directory: str, wait: float = 5.0) -> bool:
@@ -316,7 +323,8 @@ def stop_listener(directory: str, wait: float = 5.0) -> bool:
             os.kill(pid, sig)
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            if not _is_listener(pid, pid_file):
+            # not _is_listener: an exiting process has an empty command line before it is gone
+            if not _running(pid):
                 return True
             time.sleep(0.02)
     return True
