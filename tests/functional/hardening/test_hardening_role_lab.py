@@ -76,3 +76,33 @@ def test_unset_settings_are_not_touched_and_bad_values_stop_before_any_host(lab)
         assert run.rc != 0 and message in run.stdout, run.stdout[-2000:]
         for host in HOSTS:
             assert lab.journal(host) == [], f"{host} touched despite {extra}"
+
+
+def test_ikeext_restart_follows_the_restart_policy_through_the_handler(lab) -> None:
+    host = "ws2019-rras"
+    ike = {"aovpn_rras_target": host, "hardening_ikev2_established_for_initial_query": 40000, "hardening_ikeext_restart": True}
+    never = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={**ike, "hardening_restart": "never"})
+    assert never.rc == 0, never.failures()
+    assert restarts(lab, host, "IKEEXT") == 0 and lab.reg_values(host, IKEEXT)["AovpnRrasRestartPending"]["value"] == 1
+    assert any("IKEEXT service must be restarted" in str(r.get("warnings")) for r in never.results(host)), "policy never: the module warns"
+    remote_access_starts = len(lab.state(host)["services"]["RemoteAccess"].get("starts", []))
+    lab.clear_journal()
+
+    handler = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=ike)  # hardening_restart: handler (the default)
+    assert handler.rc == 0, handler.failures()
+    journal = lab.journal(host)
+    # the pending restart is still reported (the marker), the module itself does not restart, the handler does, then forgets it
+    ikeext = [e for e in journal if e["module"] == "win_service" and e["args"].get("name") == "IKEEXT"]
+    assert ikeext == [e for e in journal if e["module"] == "win_service" and "state" in e["args"]] and len(ikeext) == 1
+    assert ikeext[0]["args"] == {"name": "IKEEXT", "state": "restarted", "force_dependent_services": False}
+    assert journal[-1]["module"] == "win_regedit" and journal[-1]["args"]["state"] == "absent" and journal[-1]["args"]["path"] == IKEEXT
+    assert "AovpnRrasRestartPending" not in lab.reg_values(host, IKEEXT)
+    assert lab.reg_values(host, IKEEXT)["IkeNumEstablishedForInitialQuery"]["value"] == 40000
+    services = lab.state(host)["services"]
+    assert len(services["RemoteAccess"].get("starts", [])) == remote_access_starts and services["RemoteAccess"]["state"] == "running"
+    assert not any("must be restarted" in str(r.get("warnings")) for r in handler.results(host))
+    lab.clear_journal()
+
+    again = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=ike)
+    assert again.rc == 0 and again.stats[host]["changed"] == 0
+    assert [e["module"] for e in lab.journal(host) if e["module"] != "win_reg_stat"] == [], lab.journal(host)

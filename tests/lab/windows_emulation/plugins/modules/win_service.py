@@ -12,13 +12,12 @@ outside check mode) and is kept as its ``sstp_listener``.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ansible.windows.plugins.module_utils._lab_host import ENV_RESTART_DURATION, LabError, run_call, sleep_from_env
 from ansible_collections.ansible.windows.plugins.module_utils._lab_listener import follow
-from ansible_collections.ansible.windows.plugins.module_utils._lab_rras import remoteaccess_start
+from ansible_collections.ansible.windows.plugins.module_utils._lab_services import start_service
 
 
 def _find(state: dict[str, Any], name: str) -> str | None:
@@ -35,17 +34,6 @@ def _stop_allowed(state: dict[str, Any], name: str, force: bool) -> None:
         display = state["services"][name].get("display_name", name)
         raise LabError(f"Cannot stop service '{display} ({name})' because it has dependent services. "
                        "It can only be stopped if the Force flag is set.")
-
-
-def _start(state: dict[str, Any], name: str) -> None:
-    service = state["services"][name]
-    if service["start_mode"] == "disabled":
-        raise LabError(f"Service '{service.get('display_name', name)} ({name})' cannot be started due to the following error: "
-                       f"Cannot start service {name} on computer '.'.")
-    service["state"] = "running"
-    service.setdefault("starts", []).append(time.time_ns())
-    if name.lower() == "remoteaccess":
-        service["sstp_binding"] = remoteaccess_start(state)
 
 
 def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
@@ -69,7 +57,7 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
         svc["start_mode"] = start_mode
         result["changed"] = True
     if wanted == "started" and svc["state"] != "running":
-        _start(state, name)
+        start_service(state, name)
         result["changed"] = True
     elif wanted == "stopped" and svc["state"] != "stopped":
         _stop_allowed(state, name, force)
@@ -78,7 +66,7 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
     elif wanted == "restarted":
         if not check_mode:  # Restart-Service -WhatIf
             _stop_allowed(state, name, force)
-            _start(state, name)
+            start_service(state, name)
         result["changed"] = True
     elif wanted == "paused" and svc["state"] != "paused":
         raise LabError(f"failed to pause service {name}: The service does not support pausing")
