@@ -141,6 +141,7 @@ def test_rolling_reboot_policy_reboots_one_server_at_a_time_then_nothing(lab) ->
 def test_never_reboot_policy_reports_the_reboot_required(lab) -> None:
     run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={"aovpn_rras_target": "ws2019-rras", "hardening_sstp_disabled_protocols": ["TLS 1.0"]})
     assert run.rc == 0, run.failures()
-    facts = [r["ansible_facts"]["hardening_reboot_required"] for r in run.results("ws2019-rras") if "hardening_reboot_required" in (r.get("ansible_facts") or {})]
+    facts = [r["ansible_facts"]["hardening_reboot_required"] for r in run.results("ws2019-rras")
+             if "hardening_reboot_required" in (r.get("ansible_facts") or {})]
     assert facts == [True] and "boot" not in lab.state("ws2019-rras") and restarts(lab, "ws2019-rras", "RemoteAccess") == 0
     assert any("reboot the server" in str(r.get("warnings")) for r in run.results("ws2019-rras"))

@@ -83,6 +83,7 @@ import json
 import math
 import os
 import shlex
+from collections.abc import Iterator
 from pathlib import Path
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleOptionsError
@@ -130,7 +131,7 @@ class Connection(LocalConnection):
 
     def _powershell(self, encoded: str) -> tuple[int, bytes, bytes]:
         """Answer a command of ansible.windows' reboot in this process, with the host's identity in the environment."""
-        # pylint: disable-next=import-outside-toplevel  (the lab's ansible.windows is importable only once Ansible loaded it)
+        # The lab's ansible.windows (with the emulation's module_utils) is importable once Ansible has set up its collections.
         from ansible_collections.ansible.windows.plugins.module_utils._lab_powershell import run_encoded
 
         self._connect()
@@ -144,7 +145,7 @@ POWERSHELL = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricte
 
 
 @contextlib.contextmanager
-def _environment(values: dict[str, str]):
+def _environment(values: dict[str, str]) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
     try:

@@ -4,8 +4,9 @@
 
 The real ``win_reboot`` action runs no module: it sends ``PowerShell -NoProfile -NonInteractive -ExecutionPolicy
 Unrestricted -EncodedCommand <UTF-16-LE base64>`` through the connection (``_execute_command``: the command followed by
-``; If (-not $?) { ... exit ... }``). The lab connection (``connection_plugins/lab_windows.py``) hands those to :func:`run_encoded`, which recognises the four it
-sends and answers as Windows would; anything else fails (rc 1) naming what the lab emulates:
+``; If (-not $?) { ... exit ... }``). The lab connection (``connection_plugins/lab_windows.py``) hands those to
+:func:`run_encoded`, which recognises the four it sends and answers as Windows would; anything else fails (rc 1) naming
+what the lab emulates:
 
 * boot time (``_DEFAULT_BOOT_TIME_COMMAND``, ``LastBootUpTime.ToFileTime()``): the FILETIME of the host's last boot;
 * the reboot (``shutdown.exe /r /t <delay> /c <msg>``, after removing ``Winlogon\\AutoLogonChecked`` when no test command
