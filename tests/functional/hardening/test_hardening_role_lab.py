@@ -145,3 +145,28 @@ def test_never_reboot_policy_reports_the_reboot_required(lab) -> None:
              if "hardening_reboot_required" in (r.get("ansible_facts") or {})]
     assert facts == [True] and "boot" not in lab.state("ws2019-rras") and restarts(lab, "ws2019-rras", "RemoteAccess") == 0
     assert any("reboot the server" in str(r.get("warnings")) for r in run.results("ws2019-rras"))
+
+
+def test_a_reboot_does_not_stand_in_for_a_restart_of_a_later_play(lab) -> None:
+    host = "ws2022-sstp"
+    plays = f"""
+- name: Harden with a reboot
+  hosts: {host}
+  gather_facts: false
+  roles:
+    - role: aovpn.rras.hardening
+      vars:
+        hardening_sstp_disabled_protocols: [TLS 1.0]
+        hardening_reboot: rolling
+
+- name: Then turn IKEv2 fragmentation on
+  hosts: {host}
+  gather_facts: false
+  roles:
+    - role: aovpn.rras.ikev2_fragmentation
+"""
+    run = lab.playbook(plays)
+    assert run.rc == 0, run.failures()
+    assert lab.state(host)["boot"]["count"] == 1
+    assert restarts(lab, host, "RemoteAccess") == 1, "the second play's change restarts RemoteAccess after the first play's reboot"
+    assert lab.reg_values(host, IKEV2)["EnableServerFragmentation"]["value"] == 1

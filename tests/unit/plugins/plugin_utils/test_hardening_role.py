@@ -31,7 +31,7 @@ def test_the_ikeext_handler_restarts_as_the_module_does() -> None:
     handlers = yaml.safe_load((ROLE / "handlers" / "main.yml").read_text(encoding="utf-8"))
     (restart,) = [handler["ansible.windows.win_service"] for handler in handlers if "ansible.windows.win_service" in handler]
     assert restart == IKEEXT_RESTART.args
-    assert {handler["listen"] for handler in handlers} == {"aovpn.rras : restart IKEEXT"}
+    assert {handler["listen"] for handler in handlers} == {"aovpn.rras : restart IKEEXT", "aovpn.rras : reboot"}
 
 
 def test_the_role_protocol_choices_are_the_module_names() -> None:
