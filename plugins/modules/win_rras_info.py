@@ -22,6 +22,9 @@ description:
     (C(SslBindingInfo\\0.0.0.0:<port>) and C([::]:<port>)), the C(RemoteAccess) service, the role feature,
     C(RemoteAccess\\Parameters\\Ikev2) and C(HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion); the binding reads only when
     C(SstpSvc\\Parameters) exists. One more with O(certificate_store_check=true) when C(SstpSvc\\Parameters) exists."
+  - "Seven more with O(hardening_check=true) when the Remote Access role is installed (fourteen in all on an RRAS server, fifteen
+    with both checks): C(IKEEXT\\Parameters), C(RemoteAccess\\Parameters\\Ip), the C(Server) key of each of the four SCHANNEL
+    protocols and the cipher suite policy key; C(CertAuthFlags) comes from the C(Ikev2) key read anyway."
 options:
   certificate_store_check:
     description:
@@ -29,6 +32,13 @@ options:
         certificate there, with its expiry and private key.
       - That is the check for Event 25, where RemoteAccess finds no certificate for the configured hash at start and
         binds nothing for SSTP.
+    type: bool
+    default: false
+  hardening_check:
+    description:
+      - Also read the server hardening settings (those of M(aovpn.rras.win_ikev2_crl_check),
+        M(aovpn.rras.win_ikev2_load_balancing), M(aovpn.rras.win_sstp_tls) and M(aovpn.rras.win_rras_address_pool)) and
+        report them in RV(hardening). Costs seven round trips; off by default so the reads after each restart stay few.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -44,6 +54,7 @@ seealso:
   - module: aovpn.rras.win_sstp_offload
   - module: aovpn.rras.win_sstp_certificate
   - module: aovpn.rras.win_ikev2_fragmentation
+  - module: aovpn.rras.win_sstp_tls
 author:
   - aovpn.rras contributors (@aovpn)
 """
@@ -66,6 +77,16 @@ EXAMPLES = r"""
     that:
       - rras.sstp.mode == 'offload'
       - rras.sstp.certificate_sha256 == lookup('aovpn.rras.tls_certificate', 'vpn.example.com').sha256
+
+- name: Read the hardening settings too
+  aovpn.rras.win_rras_info:
+    hardening_check: true
+  register: rras
+
+- name: Report hosts whose server side still offers TLS 1.0
+  ansible.builtin.debug:
+    msg: "{{ inventory_hostname }}: TLS 1.0 is {{ rras.hardening.server_protocols['TLS 1.0'].state }}"
+  when: rras.rras_installed and rras.hardening.server_protocols['TLS 1.0'].enabled is not false
 
 - name: Report hosts that still lack IKEv2 fragmentation
   ansible.builtin.debug:
@@ -252,4 +273,55 @@ certificate_store:
       type: list
       elements: str
       sample: ["no certificate with SHA-256 3B1E... is in LocalMachine\\My: RemoteAccess binds nothing at start (Event 25)"]
+hardening:
+  description:
+    - The server hardening settings as the server holds them (what applies after the next RemoteAccess or IKEEXT restart,
+      or reboot for SCHANNEL); null when the Remote Access role is not installed.
+  returned: when O(hardening_check=true)
+  type: dict
+  contains:
+    crl_check:
+      description: Whether the IKEv2 CRL check is enforced (C(Ikev2) C(CertAuthFlags) = DWORD 4).
+      type: bool
+      sample: false
+    cert_auth_flags:
+      description: The stored C(CertAuthFlags) data; null when the value does not exist (not enforced).
+      type: raw
+      sample: 4
+    established_for_initial_query:
+      description: The stored C(IKEEXT\Parameters) C(IkeNumEstablishedForInitialQuery); null when missing (the service's default).
+      type: raw
+      sample: 50000
+    address_pool:
+      description: The DHCP address pool (C(RemoteAccess\Parameters\Ip)); null when the C(Ip) key does not exist.
+      type: dict
+      contains:
+        initial_size:
+          description: The size the service uses (C(InitialAddressPoolSize), 10 when missing).
+          type: int
+          sample: 10
+        initial_address_pool_size:
+          description: The stored C(InitialAddressPoolSize) data; null when missing.
+          type: raw
+          sample: 100
+    server_protocols:
+      description:
+        - The server side of each SCHANNEL protocol the collection may turn off (V(SSL 2.0), V(SSL 3.0), V(TLS 1.0),
+          V(TLS 1.1)), from C(...\SCHANNEL\Protocols\<name>\Server) C(Enabled).
+        - C(state) is V(disabled) (C(Enabled) = DWORD 0), V(enabled) (any other C(Enabled)) or V(os default) (no C(Enabled)).
+        - C(enabled) is what SCHANNEL does; for V(os default) the default of the build (RV(os.build)) where known, else null.
+          TLS 1.0 and 1.1 are on by default up to Windows Server 2022 (build 20348; Microsoft turned them off by default
+          only in releases after September 2023); SSL 3.0 is off by default from Windows Server 2016 (build 14393) and on
+          before; SSL 2.0 is gone from 14393 on.
+      type: dict
+      sample:
+        SSL 2.0: {state: os default, enabled: false}
+        SSL 3.0: {state: disabled, enabled: false}
+        TLS 1.0: {state: os default, enabled: true}
+        TLS 1.1: {state: enabled, enabled: true}
+    cipher_suites:
+      description: The TLS cipher suite order of the Group Policy value C(SSL\00010002) C(Functions); null when not set (the OS order).
+      type: list
+      elements: str
+      sample: [TLS_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]
 """

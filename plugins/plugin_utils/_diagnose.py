@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 
 from ansible_collections.aovpn.rras.plugins.module_utils._tls_probe import parse_target
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import CertificateError, name_is_covered, normalize_thumbprint
+from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import LEGACY_SERVER_PROTOCOLS
 from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import foreign_binding_error
 from ansible_collections.aovpn.rras.plugins.plugin_utils._sstp import sha1_hash_warning
 
@@ -152,6 +153,37 @@ class _Check:
         self.add("ikev2_fragmentation_off", WARN, "IKEv2 fragmentation off",
                  "EnableServerFragmentation is not set: IKEv2 clients behind links that drop IP fragments fail with error 809",
                  f"ansible-playbook aovpn.rras.ikev2_fragmentation --limit {self.host}")
+
+    def hardening(self, info: Mapping[str, t.Any]) -> None:
+        """Legacy protocols still on for the server side (a warning) and the IKEv2 CRL check off (informational); nothing when not read."""
+        hardening = info.get("hardening")
+        if not hardening:
+            return
+        protocols = hardening.get("server_protocols") or {}
+        build = (info.get("os") or {}).get("build")
+
+        def named(names: list[str]) -> str:
+            return ", ".join(f"{name} ({'the default of build ' + str(build) if protocols[name]['state'] == 'os default' else 'Enabled set'})"
+                             for name in names)
+
+        on = [name for name in LEGACY_SERVER_PROTOCOLS if (protocols.get(name) or {}).get("enabled") is True]
+        unknown = [name for name in LEGACY_SERVER_PROTOCOLS if name in protocols and protocols[name].get("enabled") is None]
+        extra_vars = json.dumps({"hardening_sstp_disabled_protocols": list(LEGACY_SERVER_PROTOCOLS)})
+        fix = (f"ansible-playbook aovpn.rras.hardening --limit {self.host} -e '{extra_vars}', then reboot the server "
+               "(hardening_reboot=rolling does it one server at a time)")
+        if on:
+            self.add("legacy_tls_on", WARN, "legacy TLS on for the server",
+                     f"the server side of SCHANNEL still offers {named(on)}: SSTP clients and scanners can negotiate them", fix)
+        if unknown:
+            self.add("legacy_tls_unknown", INFO, "legacy TLS left to the OS default",
+                     f"{', '.join(unknown)} have no Enabled value for the server side, and the default of build {build} is not known here",
+                     fix)
+        if not hardening.get("crl_check"):
+            flags = hardening.get("cert_auth_flags")
+            self.add("ikev2_crl_check_off", INFO, "IKEv2 CRL check off",
+                     f"CertAuthFlags is {'missing' if flags is None else flags}, not 4: IKEv2 (device tunnel) does not check the revocation of "
+                     "client certificates (needs a root certificate filter; see aovpn.rras.win_ikev2_crl_check)",
+                     f"ansible-playbook aovpn.rras.hardening --limit {self.host} -e hardening_ikev2_crl_check=enabled")
 
     # ---- what the endpoint presents
 
@@ -286,6 +318,7 @@ def host_verdict(
         if served is not None:
             check.served(served, info.get("sstp"))
         check.ikev2(info)
+        check.hardening(info)
     return _verdict(host, endpoint, info, served, check.findings)
 
 

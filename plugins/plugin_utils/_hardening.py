@@ -277,3 +277,53 @@ def tls_settings(keys: RegistryKeys, protocols: Iterable[str], cipher_suites: bo
         value = keys.key(CIPHER_SUITES_KEY).get(CIPHER_SUITES_VALUE)
         settings["cipher_suites"] = [suite.strip() for suite in str(value.data).split(",") if suite.strip()] if value is not None else None
     return settings
+
+
+# The read-only view (win_rras_info's ``hardening``, aovpn.rras.diagnose) --------------------------------------------------
+
+LEGACY_SERVER_PROTOCOLS = DEFAULT_DISABLED_PROTOCOLS
+"""What aovpn.rras.diagnose warns about while the server side still has it on: what the reference script turns off."""
+LAST_BUILD_TLS10_ON_BY_DEFAULT = 20348
+"""Windows Server 2022. Microsoft (Windows IT Pro blog, 2023-08-01, "TLS 1.0 and TLS 1.1 soon to be disabled in Windows"): TLS 1.0
+and 1.1 are disabled by default from Windows 11 Insider builds of September 2023 on, in client and server, "it will not impact any
+in-market OS versions". So a missing ``Enabled`` means on up to this build; for later builds the default is not known here."""
+FIRST_BUILD_SSL_OFF_BY_DEFAULT = 14393
+"""Windows Server 2016: SSL 3.0 is disabled by default and SSL 2.0 removed (Microsoft's "TLS registry settings" page; not verified
+on a host). On 2012 R2 (9600) SSL 3.0 is on by default (the POODLE advisory 3009008 told admins to turn it off); SSL 2.0 is not known."""
+
+HARDENING_INFO_KEYS = (IKEEXT_PARAMETERS_KEY, IP_KEY, *(server_protocol_key(protocol) for protocol in PROTOCOLS), CIPHER_SUITES_KEY)
+"""The keys ``win_rras_info`` reads for its hardening view, one ``win_reg_stat`` each (7 round trips); ``CertAuthFlags`` is in the
+``Ikev2`` key it reads anyway."""
+
+
+def os_default_server_enabled(protocol: str, build: int | None) -> bool | None:
+    """Whether SCHANNEL offers ``protocol`` to clients when the ``Server`` key has no ``Enabled`` (``None``: not known for ``build``)."""
+    if build is None:
+        return None
+    if protocol in ("TLS 1.0", "TLS 1.1"):
+        return True if build <= LAST_BUILD_TLS10_ON_BY_DEFAULT else None
+    if build >= FIRST_BUILD_SSL_OFF_BY_DEFAULT:
+        return False
+    return True if protocol == "SSL 3.0" else None
+
+
+def server_protocol_info(properties: Mapping[str, RegistryValue], protocol: str, build: int | None) -> dict[str, t.Any]:
+    """``state`` as :func:`tls_settings` reports it, and ``enabled``: the stored choice, else the OS default of ``build`` (``None``: not known)."""
+    state = _protocol_state(properties)
+    enabled = {"enabled": True, "disabled": False}.get(state)
+    return {"state": state, "enabled": os_default_server_enabled(protocol, build) if enabled is None else enabled}
+
+
+def hardening_info(ikev2: Mapping[str, RegistryValue] | None, keys: Mapping[str, Mapping[str, RegistryValue] | None],
+                   build: int | None) -> dict[str, t.Any]:
+    """The hardening settings as the server holds them: ``ikev2`` is the ``Ikev2`` key, ``keys`` the :data:`HARDENING_INFO_KEYS` as read
+    (``None`` for a missing key), ``build`` the OS build (what a missing SCHANNEL ``Enabled`` means depends on it)."""
+    ip = keys.get(IP_KEY)
+    schannel = RegistryKeys(keys)
+    return {
+        **crl_check_settings(ikev2),
+        **load_balancing_settings(keys.get(IKEEXT_PARAMETERS_KEY)),
+        "address_pool": None if ip is None else address_pool_settings(ip),
+        "server_protocols": {protocol: server_protocol_info(schannel.key(server_protocol_key(protocol)), protocol, build) for protocol in PROTOCOLS},
+        "cipher_suites": tls_settings(schannel, (), cipher_suites=True)["cipher_suites"],
+    }

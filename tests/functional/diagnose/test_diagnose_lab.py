@@ -69,9 +69,9 @@ def _fragmentation_on(lab: t.Any, *hosts: str) -> None:
 
 
 def _diagnose(lab: t.Any, tmp_path: Path, name: str, **options: t.Any) -> tuple[t.Any, dict[str, t.Any]]:
-    """Run the playbook with a JSON report and return the run and the report's hosts."""
+    """Run the playbook with a JSON report and return the run and the report's hosts (the hardening check off unless asked)."""
     report = tmp_path / f"{name}.json"
-    extra = {"diagnose_server_name": VPN_NAME, "diagnose_report_json": str(report), **options.pop("extra_vars", {})}
+    extra = {"diagnose_server_name": VPN_NAME, "diagnose_report_json": str(report), "diagnose_hardening": False, **options.pop("extra_vars", {})}
     run = lab.playbook("playbooks/diagnose.yml", extra_vars=extra, **options)
     assert report.exists(), run.stdout + run.stderr
     return run, json.loads(report.read_text(encoding="utf-8"))
@@ -244,3 +244,37 @@ def test_unreachable_endpoint_is_a_short_finding_and_expiry_is_a_warning(lab: t.
         "aovpn_rras_target": "ws2022-sstp", "diagnose_endpoint": served.endpoint, "diagnose_warn_days": 100000, "diagnose_fail": False})
     text = " ".join((expiring.stdout + expiring.stderr).split())
     assert "[WARNING]: ws2022-sstp: certificate expires in" in text, text[-3000:]
+
+
+SCHANNEL = "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\"
+
+
+def test_hardening_legacy_tls_warns_crl_check_off_informs_until_hardened(lab: t.Any, tmp_path: Path, endpoints: t.Any) -> None:
+    served = endpoints(lab.pki["pem"], lab.pki["key"])
+    _fragmentation_on(lab, "ws2022-sstp", "ws2019-rras")
+    _offload(lab, "ws2019-rras", lab.pki["sha256"])
+    lab.set_reg_value("ws2019-rras", SCHANNEL + "TLS 1.1\\Server", "Enabled", "REG_DWORD", 1)  # set on by an admin
+    lab.clear_journal()
+    extra = {"aovpn_rras_target": "ws2022-sstp,ws2019-rras", "diagnose_endpoint": served.endpoint, "diagnose_hardening": True}
+
+    run, report = _diagnose(lab, tmp_path, "legacy", check=True, extra_vars=extra)
+
+    assert run.rc == 0, run.stdout[-3000:]  # warnings and information do not fail the run
+    hosts = report["hosts"]
+    for host in ("ws2022-sstp", "ws2019-rras"):
+        assert _codes(hosts[host]) == {"legacy_tls_on": "warn", "ikev2_crl_check_off": "info"}, hosts[host]
+        assert hosts[host]["status"] == "warning" and hosts[host]["verdict"] == "legacy TLS on for the server"
+        assert all(call["module"] == "win_reg_stat" or not call["changed"] for call in lab.journal(host))
+        reads = [call["args"]["path"] for call in lab.journal(host) if call["module"] == "win_reg_stat"]
+        assert sum(path.startswith(SCHANNEL) for path in reads) == 4, reads
+    # the lab's SCHANNEL is a fresh install's: TLS 1.0/1.1 on by default on 20348 and 17763; SSL 3.0 off by default from 14393
+    assert "offers TLS 1.0 (the default of build 20348), TLS 1.1 (the default of build 20348):" in hosts["ws2022-sstp"]["findings"][0]["detail"]
+    assert "TLS 1.1 (Enabled set)" in hosts["ws2019-rras"]["findings"][0]["detail"]
+    assert "--limit ws2019-rras -e '{\"hardening_sstp_disabled_protocols\"" in hosts["ws2019-rras"]["findings"][0]["fix"]
+
+    harden = lab.playbook("playbooks/hardening.yml", extra_vars={
+        "aovpn_rras_target": "ws2019-rras", "hardening_ikev2_crl_check": "enabled",
+        "hardening_sstp_disabled_protocols": ["SSL 3.0", "TLS 1.0", "TLS 1.1"]})
+    assert harden.rc == 0, harden.stdout[-3000:]
+    run, report = _diagnose(lab, tmp_path, "hardened", extra_vars=dict(extra, aovpn_rras_target="ws2019-rras"))
+    assert run.rc == 0 and report["hosts"]["ws2019-rras"]["findings"] == [] and report["hosts"]["ws2019-rras"]["verdict"] == "OK"

@@ -76,3 +76,97 @@ def test_unset_settings_are_not_touched_and_bad_values_stop_before_any_host(lab)
         assert run.rc != 0 and message in run.stdout, run.stdout[-2000:]
         for host in HOSTS:
             assert lab.journal(host) == [], f"{host} touched despite {extra}"
+
+
+def test_ikeext_restart_follows_the_restart_policy_through_the_handler(lab) -> None:
+    host = "ws2019-rras"
+    ike = {"aovpn_rras_target": host, "hardening_ikev2_established_for_initial_query": 40000, "hardening_ikeext_restart": True}
+    never = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={**ike, "hardening_restart": "never"})
+    assert never.rc == 0, never.failures()
+    assert restarts(lab, host, "IKEEXT") == 0 and lab.reg_values(host, IKEEXT)["AovpnRrasRestartPending"]["value"] == 1
+    assert any("IKEEXT service must be restarted" in str(r.get("warnings")) for r in never.results(host)), "policy never: the module warns"
+    remote_access_starts = len(lab.state(host)["services"]["RemoteAccess"].get("starts", []))
+    lab.clear_journal()
+
+    handler = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=ike)  # hardening_restart: handler (the default)
+    assert handler.rc == 0, handler.failures()
+    journal = lab.journal(host)
+    # the pending restart is still reported (the marker), the module itself does not restart, the handler does, then forgets it
+    ikeext = [e for e in journal if e["module"] == "win_service" and e["args"].get("name") == "IKEEXT"]
+    assert ikeext == [e for e in journal if e["module"] == "win_service" and "state" in e["args"]] and len(ikeext) == 1
+    assert ikeext[0]["args"] == {"name": "IKEEXT", "state": "restarted", "force_dependent_services": False}
+    assert journal[-1]["module"] == "win_regedit" and journal[-1]["args"]["state"] == "absent" and journal[-1]["args"]["path"] == IKEEXT
+    assert "AovpnRrasRestartPending" not in lab.reg_values(host, IKEEXT)
+    assert lab.reg_values(host, IKEEXT)["IkeNumEstablishedForInitialQuery"]["value"] == 40000
+    services = lab.state(host)["services"]
+    assert len(services["RemoteAccess"].get("starts", [])) == remote_access_starts and services["RemoteAccess"]["state"] == "running"
+    assert not any("must be restarted" in str(r.get("warnings")) for r in handler.results(host))
+    lab.clear_journal()
+
+    again = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=ike)
+    assert again.rc == 0 and again.stats[host]["changed"] == 0
+    assert [e["module"] for e in lab.journal(host) if e["module"] != "win_reg_stat"] == [], lab.journal(host)
+
+
+def test_rolling_reboot_policy_reboots_one_server_at_a_time_then_nothing(lab) -> None:
+    rolling = {"aovpn_rras_target": ",".join(HOSTS), "hardening_ikev2_crl_check": "enabled",
+               "hardening_sstp_disabled_protocols": ["SSL 3.0", "TLS 1.0", "TLS 1.1"], "hardening_reboot": "rolling"}
+    run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=rolling)
+    assert run.rc == 0, run.failures()
+    journals = {host: lab.journal(host) for host in HOSTS}
+    reboots = {host: [e for e in journals[host] if e["module"] == "powershell" and e["args"]["command"] == "reboot"] for host in HOSTS}
+    for host in HOSTS:
+        state = lab.state(host)
+        assert state["boot"]["count"] == 1 and [e["boot_count"] for e in reboots[host]] == [1], host
+        assert state["boot"]["schannel"][TLS10] == {"Enabled": {"type": "REG_DWORD", "value": 0}}, "SCHANNEL booted with the change"
+        # the reboot took the place of the RemoteAccess restart: no win_service restart, markers forgotten, health gate read
+        assert restarts(lab, host, "RemoteAccess") == 0 and state["services"]["RemoteAccess"]["state"] == "running"
+        assert "AovpnRrasRestartPending" not in lab.reg_values(host, IKEV2)
+        after = [e for e in journals[host] if e["seq"] > reboots[host][0]["seq"]]
+        assert [e["args"]["command"] for e in after if e["module"] == "powershell"] == ["boot_time", "test"]
+        assert any(e["module"] == "win_service" and "state" not in e["args"] for e in after), "the health gate read the service"
+    first, second = HOSTS  # serial 1, in the order of aovpn_rras_target: the second boots after the first's batch ended
+    assert max(e["time_ns"] for e in journals[first]) < reboots[second][0]["time_ns"]
+    assert not any("hardening_reboot_required" in (r.get("ansible_facts") or {}) and r["ansible_facts"]["hardening_reboot_required"]
+                   for host in HOSTS for r in run.results(host))
+    lab.clear_journal()
+
+    again = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=rolling)
+    assert again.rc == 0, again.failures()
+    for host in HOSTS:
+        assert again.stats[host]["changed"] == 0 and lab.state(host)["boot"]["count"] == 1
+        assert not [e for e in lab.journal(host) if e["module"] != "win_reg_stat"], lab.journal(host)
+
+
+def test_never_reboot_policy_reports_the_reboot_required(lab) -> None:
+    run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={"aovpn_rras_target": "ws2019-rras", "hardening_sstp_disabled_protocols": ["TLS 1.0"]})
+    assert run.rc == 0, run.failures()
+    facts = [r["ansible_facts"]["hardening_reboot_required"] for r in run.results("ws2019-rras")
+             if "hardening_reboot_required" in (r.get("ansible_facts") or {})]
+    assert facts == [True] and "boot" not in lab.state("ws2019-rras") and restarts(lab, "ws2019-rras", "RemoteAccess") == 0
+    assert any("reboot the server" in str(r.get("warnings")) for r in run.results("ws2019-rras"))
+
+
+def test_a_reboot_does_not_stand_in_for_a_restart_of_a_later_play(lab) -> None:
+    host = "ws2022-sstp"
+    plays = f"""
+- name: Harden with a reboot
+  hosts: {host}
+  gather_facts: false
+  roles:
+    - role: aovpn.rras.hardening
+      vars:
+        hardening_sstp_disabled_protocols: [TLS 1.0]
+        hardening_reboot: rolling
+
+- name: Then turn IKEv2 fragmentation on
+  hosts: {host}
+  gather_facts: false
+  roles:
+    - role: aovpn.rras.ikev2_fragmentation
+"""
+    run = lab.playbook(plays)
+    assert run.rc == 0, run.failures()
+    assert lab.state(host)["boot"]["count"] == 1
+    assert restarts(lab, host, "RemoteAccess") == 1, "the second play's change restarts RemoteAccess after the first play's reboot"
+    assert lab.reg_values(host, IKEV2)["EnableServerFragmentation"]["value"] == 1

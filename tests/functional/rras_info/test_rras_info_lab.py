@@ -176,3 +176,45 @@ def test_store_check_predicts_event_25_that_the_restart_then_logs(lab) -> None:
     assert len(store["problems"]) == 1 and "Event 25" in store["problems"][0] and OTHER_HASH in store["problems"][0]
     binding = lab.state("ws2022-sstp")["services"]["RemoteAccess"]["sstp_binding"]
     assert binding["event"] == 25 and binding["bound"] is False
+
+
+SCHANNEL = "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\"
+HARDENING_KEYS = ["HKLM:\\SYSTEM\\CurrentControlSet\\Services\\IKEEXT\\Parameters",
+                  "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters\\Ip",
+                  *(f"{SCHANNEL}{name}\\Server" for name in ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1")),
+                  "HKLM:\\SOFTWARE\\Policies\\Microsoft\\Cryptography\\Configuration\\SSL\\00010002"]
+
+
+def test_hardening_check_reports_each_setting_for_seven_more_reads(lab) -> None:
+    lab.set_reg_value("ws2019-rras", IKEV2, "CertAuthFlags", "REG_DWORD", 4)
+    lab.set_reg_value("ws2019-rras", SCHANNEL + "TLS 1.0\\Server", "Enabled", "REG_DWORD", 0)
+    lab.set_reg_value("ws2019-rras", SCHANNEL + "SSL 3.0\\Server", "Enabled", "REG_DWORD", 1)
+    lab.set_reg_value("ws2019-rras", HARDENING_KEYS[0], "IkeNumEstablishedForInitialQuery", "REG_DWORD", 50000)
+    lab.set_reg_value("ws2019-rras", HARDENING_KEYS[1], "InitialAddressPoolSize", "REG_DWORD", 100)
+    lab.set_reg_value("ws2019-rras", HARDENING_KEYS[-1], "Functions", "REG_SZ", "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+    lab.clear_journal()
+    run = lab.playbook(INFO_PLAY.replace("certificate_store_check: true", "hardening_check: true"))
+    assert run.rc == 0, run.stdout[-3000:]
+
+    hardened = info(run, "ws2019-rras")["hardening"]
+    assert hardened == {
+        "crl_check": True, "cert_auth_flags": 4, "established_for_initial_query": 50000,
+        "address_pool": {"initial_size": 100, "initial_address_pool_size": 100},
+        "server_protocols": {"SSL 2.0": {"state": "os default", "enabled": False}, "SSL 3.0": {"state": "enabled", "enabled": True},
+                             "TLS 1.0": {"state": "disabled", "enabled": False}, "TLS 1.1": {"state": "os default", "enabled": True}},
+        "cipher_suites": ["TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
+    }
+    fresh = info(run, "ws2012r2-rras")["hardening"]  # the profiles' fresh install on 9600: SSL 3.0 on by default, no SSL 2.0 default known
+    assert fresh["crl_check"] is False and fresh["cert_auth_flags"] is None and fresh["cipher_suites"] is None
+    assert fresh["server_protocols"]["SSL 3.0"] == {"state": "os default", "enabled": True}
+    assert fresh["server_protocols"]["SSL 2.0"] == {"state": "os default", "enabled": None}
+    assert info(run, "ws2016-rras")["hardening"]["address_pool"] == {"initial_size": 10, "initial_address_pool_size": None}
+    assert info(run, "ws2022-unconfigured")["hardening"]["address_pool"] is None  # installed, not configured: no Ip key
+    for host in lab.hosts:
+        found = info(run, host)
+        assert_matches_lab(lab, host, found)
+        reads = [entry["args"].get("path") for entry in lab.journal(host) if entry["module"] == "win_reg_stat"]
+        if found["rras_installed"]:
+            assert reads[-7:] == HARDENING_KEYS and len(reads) == (5 if found["sstp"] else 3) + 7, (host, reads)
+        else:
+            assert found["hardening"] is None and not set(reads) & set(HARDENING_KEYS), host

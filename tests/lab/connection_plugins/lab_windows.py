@@ -13,6 +13,8 @@ description:
   - Its shell is the lab's C(lab_windows) shell (C(tests/lab/shell_plugins)), sh on the controller, where the
     emulated modules run and the real ansible.windows action plugins put their temporary files, with
     the path rules of PowerShell for the Windows paths of the emulated host.
+  - The PowerShell commands the real ansible.windows reboot sends (C(PowerShell ... -EncodedCommand ...)) are answered by
+    the lab's emulation (C(windows_emulation/plugins/module_utils/_lab_powershell.py)), which boots the emulated host.
   - Test infrastructure of aovpn.rras (C(tests/lab)); not part of the collection.
 author: aovpn.rras contributors
 extends_documentation_fragment:
@@ -76,9 +78,12 @@ options:
     default: true
 """
 
+import contextlib
 import json
 import math
+import os
 import shlex
+from collections.abc import Iterator
 from pathlib import Path
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleOptionsError
@@ -119,5 +124,35 @@ class Connection(LocalConnection):
         return repr(float(value))
 
     def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
+        if cmd.startswith(POWERSHELL):
+            return self._powershell(cmd[len(POWERSHELL):])
         prefix = " ".join(f"{name}={shlex.quote(value)}" for name, value in self.lab_environment().items())
         return super().exec_command(f"{prefix} {cmd}", in_data=in_data, sudoable=sudoable)
+
+    def _powershell(self, encoded: str) -> tuple[int, bytes, bytes]:
+        """Answer a command of ansible.windows' reboot in this process, with the host's identity in the environment."""
+        # The lab's ansible.windows (with the emulation's module_utils) is importable once Ansible has set up its collections.
+        from ansible_collections.ansible.windows.plugins.module_utils._lab_powershell import run_encoded
+
+        self._connect()
+        with _environment(self.lab_environment()):
+            rc, stdout, stderr = run_encoded(encoded.strip())
+        return rc, stdout.encode(), stderr.encode()
+
+
+POWERSHELL = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+"""How ansible.windows' ``plugin_utils/_reboot.py`` (``_execute_command``) runs a command: the same as ``_lab_powershell.PREFIX``."""
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

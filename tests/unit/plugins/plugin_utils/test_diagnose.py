@@ -249,3 +249,32 @@ def test_expiry_findings_are_ansible_warnings(monkeypatch: pytest.MonkeyPatch) -
     warned.clear()
     sstp_verdict(info(), REAL, "vpn1", ENDPOINT)
     assert warned == []
+
+
+def _hardening(tls10: dict[str, t.Any], crl_check: bool = True) -> dict[str, t.Any]:
+    off = {"state": "disabled", "enabled": False}
+    return {"crl_check": crl_check, "cert_auth_flags": 4 if crl_check else None,
+            "server_protocols": {"SSL 2.0": off, "SSL 3.0": off, "TLS 1.0": tls10, "TLS 1.1": off}}
+
+
+def test_hardening_findings_only_when_read() -> None:
+    assert codes(host_verdict("vpn1", info(), REAL, endpoint=ENDPOINT)) == {}, "win_rras_info without hardening_check: no finding"
+    hardened = host_verdict("vpn1", dict(info(), hardening=_hardening({"state": "disabled", "enabled": False})), REAL, endpoint=ENDPOINT)
+    assert hardened["status"] == "ok" and hardened["findings"] == []
+
+
+def test_legacy_tls_on_warns_with_the_fix_and_crl_check_off_is_informational() -> None:
+    verdict = host_verdict("vpn1", dict(info(), hardening=_hardening({"state": "os default", "enabled": True}, crl_check=False)), REAL, endpoint=ENDPOINT)
+    assert codes(verdict) == {"legacy_tls_on": "warn", "ikev2_crl_check_off": "info"}
+    assert verdict["status"] == "warning" and not verdict["failed"] and verdict["verdict"] == "legacy TLS on for the server"
+    legacy = verdict["findings"][0]
+    assert "TLS 1.0 (the default of build 20348)" in legacy["detail"] and "TLS 1.1" not in legacy["detail"]
+    assert '--limit vpn1 -e \'{"hardening_sstp_disabled_protocols": ["SSL 3.0", "TLS 1.0", "TLS 1.1"]}\'' in legacy["fix"]
+    assert "CertAuthFlags is missing" in verdict["findings"][1]["detail"]
+    set_on = host_verdict("vpn1", dict(info(), hardening=_hardening({"state": "enabled", "enabled": True})), REAL, endpoint=ENDPOINT)
+    assert "TLS 1.0 (Enabled set)" in set_on["findings"][0]["detail"]
+
+
+def test_legacy_tls_default_unknown_on_a_newer_build_is_informational() -> None:
+    verdict = host_verdict("vpn1", dict(info(), hardening=_hardening({"state": "os default", "enabled": None})), REAL, endpoint=ENDPOINT)
+    assert codes(verdict) == {"legacy_tls_unknown": "info"} and verdict["status"] == "info"

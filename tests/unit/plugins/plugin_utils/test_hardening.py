@@ -21,6 +21,9 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     crl_check_settings,
     crl_check_steps,
     established_for_initial_query_error,
+    HARDENING_INFO_KEYS,
+    hardening_info,
+    os_default_server_enabled,
     load_balancing_settings,
     load_balancing_steps,
     cipher_suites_option,
@@ -199,3 +202,40 @@ def test_tls_plan_keeps_what_is_already_off_and_rewrites_enabled_protocols() -> 
     assert writes == [RegistryWrite.set(server_protocol_key("TLS 1.1"), "Enabled", "dword", 0)]
     assert tls_settings(keys, ("TLS 1.0", "TLS 1.1"), False) == {"server_protocols": {"TLS 1.0": "disabled", "TLS 1.1": "enabled"}}
     assert keys.with_writes(writes).key(server_protocol_key("TLS 1.0")).get("DisabledByDefault") is not None
+
+
+def test_hardening_info_keys_are_seven_reads_and_cover_every_managed_key() -> None:
+    managed = {IKEEXT_PARAMETERS_KEY, IP_KEY, CIPHER_SUITES_KEY, *(server_protocol_key(p) for p in ("SSL 2.0", "SSL 3.0", "TLS 1.0", "TLS 1.1"))}
+    assert len(HARDENING_INFO_KEYS) == 7 and set(HARDENING_INFO_KEYS) == managed
+
+
+@pytest.mark.parametrize(("protocol", "build", "expected"), [
+    ("TLS 1.0", 9600, True), ("TLS 1.1", 20348, True), ("TLS 1.0", 26100, None), ("TLS 1.0", None, None),
+    ("SSL 3.0", 9600, True), ("SSL 3.0", 14393, False), ("SSL 2.0", 17763, False), ("SSL 2.0", 9600, None),
+])
+def test_os_default_server_enabled(protocol: str, build: int | None, expected: bool | None) -> None:
+    assert os_default_server_enabled(protocol, build) is expected
+
+
+def test_hardening_info_of_a_fresh_server_then_a_hardened_one() -> None:
+    fresh = hardening_info(key(), {path: None for path in HARDENING_INFO_KEYS} | {IP_KEY: key(UseDhcpAddressing=("dword", 1))}, 20348)
+    assert fresh == {
+        "crl_check": False, "cert_auth_flags": None, "established_for_initial_query": None,
+        "address_pool": {"initial_size": 10, "initial_address_pool_size": None},
+        "server_protocols": {"SSL 2.0": {"state": "os default", "enabled": False}, "SSL 3.0": {"state": "os default", "enabled": False},
+                             "TLS 1.0": {"state": "os default", "enabled": True}, "TLS 1.1": {"state": "os default", "enabled": True}},
+        "cipher_suites": None,
+    }
+    off = key(Enabled=("dword", 0))
+    hardened = hardening_info(key(CertAuthFlags=("dword", 4)), {
+        IKEEXT_PARAMETERS_KEY: key(IkeNumEstablishedForInitialQuery=("dword", 50000)),
+        IP_KEY: None,
+        server_protocol_key("SSL 2.0"): key(Enabled=("dword", 1)),
+        server_protocol_key("SSL 3.0"): off, server_protocol_key("TLS 1.0"): off, server_protocol_key("TLS 1.1"): off,
+        CIPHER_SUITES_KEY: key(Functions=("string", "TLS_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")),
+    }, 26100)
+    assert hardened["crl_check"] is True and hardened["cert_auth_flags"] == 4 and hardened["established_for_initial_query"] == 50000
+    assert hardened["address_pool"] is None, "no Ip key: not a DHCP-addressing RRAS"
+    assert hardened["server_protocols"]["SSL 2.0"] == {"state": "enabled", "enabled": True}
+    assert all(hardened["server_protocols"][p] == {"state": "disabled", "enabled": False} for p in ("SSL 3.0", "TLS 1.0", "TLS 1.1"))
+    assert hardened["cipher_suites"] == ["TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]

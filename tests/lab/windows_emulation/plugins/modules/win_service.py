@@ -12,13 +12,12 @@ outside check mode) and is kept as its ``sstp_listener``.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.ansible.windows.plugins.module_utils._lab_host import ENV_RESTART_DURATION, LabError, run_call, sleep_from_env
 from ansible_collections.ansible.windows.plugins.module_utils._lab_listener import follow
-from ansible_collections.ansible.windows.plugins.module_utils._lab_rras import remoteaccess_start
+from ansible_collections.ansible.windows.plugins.module_utils._lab_services import start_service
 
 
 ARGUMENT_SPEC: dict[str, Any] = {
@@ -46,17 +45,6 @@ def _stop_allowed(state: dict[str, Any], name: str, force: bool) -> None:
                        "It can only be stopped if the Force flag is set.")
 
 
-def _start(state: dict[str, Any], name: str) -> None:
-    service = state["services"][name]
-    if service["start_mode"] == "disabled":
-        raise LabError(f"Service '{service.get('display_name', name)} ({name})' cannot be started due to the following error: "
-                       f"Cannot start service {name} on computer '.'.")
-    service["state"] = "running"
-    service.setdefault("starts", []).append(time.time_ns())
-    if name.lower() == "remoteaccess":
-        service["sstp_binding"] = remoteaccess_start(state)
-
-
 def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> dict[str, Any]:
     name = _find(state, params["name"])
     wanted, start_mode, force = params["state"], params["start_mode"], params["force_dependent_services"]
@@ -78,7 +66,7 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
         svc["start_mode"] = start_mode
         result["changed"] = True
     if wanted == "started" and svc["state"] != "running":
-        _start(state, name)
+        start_service(state, name)
         result["changed"] = True
     elif wanted == "stopped" and svc["state"] != "stopped":
         _stop_allowed(state, name, force)
@@ -87,7 +75,7 @@ def service(state: dict[str, Any], params: dict[str, Any], check_mode: bool) -> 
     elif wanted == "restarted":
         if not check_mode:  # Restart-Service -WhatIf
             _stop_allowed(state, name, force)
-            _start(state, name)
+            start_service(state, name)
         result["changed"] = True
     elif wanted == "paused" and svc["state"] != "paused":
         raise LabError(f"failed to pause service {name}: The service does not support pausing")
