@@ -30,7 +30,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 EMULATION = Path(__file__).resolve().parents[3] / "lab" / "windows_emulation" / "plugins"
 _MODULE_UTILS = "ansible_collections.ansible.windows.plugins.module_utils."
 # the lab's modules import their helpers from ansible.windows, where labctl installs them; in dependency order
-_LAB_UTILS = ("_lab_host", "_lab_certs", "_lab_listener", "_lab_rras")
+_LAB_UTILS = ("_lab_host", "_lab_certs", "_lab_listener", "_lab_rras", "_lab_services")
 HANDLERS = {"win_reg_stat": "stat", "win_regedit": "regedit", "win_service": "service", "win_feature_info": "feature_info",
             "win_certificate_info": "info"}
 """Module -> the function of its lab emulation that serves a call."""
@@ -50,9 +50,13 @@ def _load(name: str, path: Path) -> types.ModuleType:
 @functools.lru_cache(maxsize=None)
 def lab() -> types.SimpleNamespace:
     """The lab's host model and emulated modules, loaded by path once."""
-    utils = {util: _load(_MODULE_UTILS + util, EMULATION / "module_utils" / f"{util}.py") for util in _LAB_UTILS}
+    utils = {}
+    for util in _LAB_UTILS:
+        utils[util] = _load(_MODULE_UTILS + util, EMULATION / "module_utils" / f"{util}.py")
+        if util == "_lab_listener":
+            # no listener process in unit tests (patched before the modules that import it are loaded)
+            utils[util].follow = lambda state, service: None
     modules = {name: _load(f"aovpn_lab_modules.{name}", EMULATION / "modules" / f"{name}.py") for name in HANDLERS}
-    modules["win_service"].follow = lambda state, service: None  # no listener process in unit tests
     return types.SimpleNamespace(host=utils["_lab_host"], modules=modules)
 
 
