@@ -66,6 +66,42 @@ class RoleState:
         return None
 
 
+@dataclass(frozen=True)
+class HostFacts:
+    """What the aovpn.rras modules learned about a host once, kept for the rest of the run in its fact ``aovpn_rras_host``.
+
+    ``remote_access``: ``configured`` once a module confirmed the role (only that outcome is kept: a refusal is read again);
+    ``os_build``: the build read from ``CurrentVersion``. Both change only with a role removal or an OS upgrade; a persistent
+    fact cache keeps them across runs (``ansible.builtin.meta: clear_facts`` forgets them).
+    """
+
+    FACT: t.ClassVar[str] = "aovpn_rras_host"
+    REMOTE_ACCESS: t.ClassVar[str] = "remote_access"
+    CONFIGURED: t.ClassVar[str] = "configured"
+    OS_BUILD: t.ClassVar[str] = "os_build"
+
+    known: Mapping[str, t.Any]
+
+    @classmethod
+    def of(cls, task_vars: Mapping[str, t.Any]) -> HostFacts:
+        facts = task_vars.get("ansible_facts") or {}
+        known = facts.get(cls.FACT) if isinstance(facts, Mapping) else None
+        return cls(known if isinstance(known, Mapping) else {})
+
+    @property
+    def remote_access_configured(self) -> bool:
+        return self.known.get(self.REMOTE_ACCESS) == self.CONFIGURED
+
+    @property
+    def os_build(self) -> int | None:
+        build = self.known.get(self.OS_BUILD)
+        return build if isinstance(build, int) and not isinstance(build, bool) and build > 0 else None
+
+    def learned(self, new: Mapping[str, t.Any]) -> dict[str, t.Any]:
+        """The ``ansible_facts`` of a result that adds ``new`` to what is known."""
+        return {self.FACT: {**self.known, **new}}
+
+
 def service_enabled(service: Mapping[str, t.Any]) -> bool:
     """Whether the RemoteAccess service exists with a start mode other than ``disabled`` (``win_service`` read)."""
     return bool(service.get("exists")) and str(service.get("start_mode") or "disabled").lower() != "disabled"

@@ -9,7 +9,8 @@ The plugins never run code of their own on the Windows host: they read with
 does the Ansible plumbing around the pure planners so every module behaves the same:
 arguments are validated before the host is touched, a planned write first confirms the Remote
 Access role is installed and configured (``win_service`` and ``win_feature_info``; also in check
-mode, and never when nothing is to be written, so the steady state stays one read), check mode
+mode, and never when nothing is to be written, so the steady state stays one read; once per host and run: the
+outcome is kept in the host fact ``aovpn_rras_host``, see ``_remote_access.HostFacts``), check mode
 never calls ``win_regedit``, the first failed write stops the run with a message naming what was
 and was not applied, and the service is restarted only after every write succeeded.
 """
@@ -37,9 +38,11 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import (
     REMOTE_ACCESS_RESTART,
     REMOTE_ACCESS_SERVICE,
     ROLE_FEATURE,
+    HostFacts,
     ServiceRestart,
     role_state,
 )
+from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import CURRENT_VERSION_KEY, facts_build, os_build
 
 
 class RrasActionError(Exception):
@@ -104,6 +107,7 @@ class RrasActionBase(ActionBase):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self._rras_warnings: list[str] = []
+        self._rras_learned: dict[str, t.Any] = {}
 
     def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         self._supports_check_mode = True
@@ -119,6 +123,8 @@ class RrasActionBase(ActionBase):
             result.update({"msg": exc.msg, "unreachable" if exc.result.get("unreachable") else "failed": True})
         if self._rras_warnings:
             result["warnings"] = list(result.get("warnings") or []) + self._rras_warnings
+        if self._rras_learned:
+            result["ansible_facts"] = HostFacts.of(task_vars).learned(self._rras_learned)
         return result
 
     def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -148,10 +154,27 @@ class RrasActionBase(ActionBase):
         return self.read_module("ansible.windows.win_feature_info", {"name": ROLE_FEATURE}, task_vars)
 
     def require_remote_access(self, task_vars: dict[str, t.Any]) -> None:
-        """Fail unless the Remote Access role is installed and RRAS configured (the keys exist without it)."""
+        """Fail unless the Remote Access role is installed and RRAS configured (the keys exist without it).
+
+        Read once per host: a configured role is remembered in the host fact, which later modules of the run trust.
+        """
+        if HostFacts.of(task_vars).remote_access_configured:
+            return
         error = role_state(self.read_service(task_vars), self.read_role_features(task_vars)).error
         if error:
             raise RrasActionError(f"{error}; nothing was written", changed=False)
+        self._rras_learned[HostFacts.REMOTE_ACCESS] = HostFacts.CONFIGURED
+
+    def read_os_build(self, task_vars: dict[str, t.Any]) -> int | None:
+        """The OS build: from gathered Windows facts or the host fact, else one ``CurrentVersion`` read (then remembered)."""
+        build = facts_build(task_vars.get("ansible_facts"))
+        if build is None:
+            build = HostFacts.of(task_vars).os_build
+        if build is None:
+            build = os_build(self.read_key(CURRENT_VERSION_KEY, task_vars))
+            if build is not None:
+                self._rras_learned[HostFacts.OS_BUILD] = build
+        return build
 
     def before_writes(self, plan: RegistryPlan, task_vars: dict[str, t.Any]) -> None:
         """Module-specific reads that must pass before ``plan`` is written (also in check mode); raise to refuse."""

@@ -188,3 +188,27 @@ def test_gathered_windows_facts_replace_the_build_read(run_action, version: str,
 def test_facts_without_a_windows_build_fall_back_to_the_registry(run_action, facts: dict) -> None:
     result, host = run_action(ActionModule, rras_host(build="17763", ikev2={}), {}, task_vars={"ansible_facts": facts})
     assert ("win_reg_stat", CURRENT_VERSION_KEY) in paths(host) and result["os_build"] == 17763
+
+
+def test_the_role_check_and_the_build_are_read_once_per_host(run_action) -> None:
+    """The first module that writes (here in check mode, as aovpn.rras.site's probe) keeps what it read in the host fact."""
+    first, host = run_action(ActionModule, rras_host(build="20348", ikev2={}), {}, check_mode=True)
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK]
+    assert first["ansible_facts"] == {"aovpn_rras_host": {"remote_access": "configured", "os_build": 20348}}
+    host.calls.clear()
+    facts = {"ansible_facts": {**first["ansible_facts"], "unrelated": 1}}
+    second, host = run_action(ActionModule, host, {}, task_vars=facts)
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_regedit", IKEV2_KEY), ("win_regedit", IKEV2_KEY)]
+    assert second["changed"] is True and second["os_build"] == 20348 and "ansible_facts" not in second, "nothing new learned"
+
+
+def test_a_refused_role_is_not_remembered(run_action) -> None:
+    host = rras_host(build="20348", ikev2={})
+    host.start_mode = "disabled"
+    result, host = run_action(ActionModule, host, {})
+    assert result["failed"] is True
+    assert result["ansible_facts"] == {"aovpn_rras_host": {"os_build": 20348}}, "only the build: the role is read again next time"
+    host.start_mode = "auto"
+    host.calls.clear()
+    result, host = run_action(ActionModule, host, {}, task_vars={"ansible_facts": result["ansible_facts"]})
+    assert not result.get("failed") and paths(host)[:3] == [("win_reg_stat", IKEV2_KEY), *ROLE_CHECK]
