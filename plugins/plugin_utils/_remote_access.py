@@ -72,13 +72,17 @@ class HostFacts:
 
     ``remote_access``: ``configured`` once a module confirmed the role (only that outcome is kept: a refusal is read again);
     ``os_build``: the build read from ``CurrentVersion``. Both change only with a role removal or an OS upgrade; a persistent
-    fact cache keeps them across runs (``ansible.builtin.meta: clear_facts`` forgets them).
+    fact cache keeps them across runs (``ansible.builtin.meta: clear_facts`` forgets them). ``restart_pending``: the keys
+    a module found or left the pending-restart marker in (``_restart_marker``), where the restart handler of
+    aovpn.rras.remoteaccess_restart removes it (every marker key when the fact is missing); a key listed after its marker
+    was removed costs a removal of nothing.
     """
 
     FACT: t.ClassVar[str] = "aovpn_rras_host"
     REMOTE_ACCESS: t.ClassVar[str] = "remote_access"
     CONFIGURED: t.ClassVar[str] = "configured"
     OS_BUILD: t.ClassVar[str] = "os_build"
+    RESTART_PENDING: t.ClassVar[str] = "restart_pending"
 
     known: Mapping[str, t.Any]
 
@@ -99,7 +103,10 @@ class HostFacts:
 
     def learned(self, new: Mapping[str, t.Any]) -> dict[str, t.Any]:
         """The ``ansible_facts`` of a result that adds ``new`` to what is known."""
-        return {self.FACT: {**self.known, **new}}
+        merged = {**self.known, **new}
+        if self.RESTART_PENDING in new:
+            merged[self.RESTART_PENDING] = sorted(set(self.known.get(self.RESTART_PENDING) or []) | set(new[self.RESTART_PENDING]))
+        return {self.FACT: merged}
 
 
 def service_enabled(service: Mapping[str, t.Any]) -> bool:

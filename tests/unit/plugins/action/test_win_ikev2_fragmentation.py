@@ -194,12 +194,21 @@ def test_the_role_check_and_the_build_are_read_once_per_host(run_action) -> None
     """The first module that writes (here in check mode, as aovpn.rras.site's probe) keeps what it read in the host fact."""
     first, host = run_action(ActionModule, rras_host(build="20348", ikev2={}), {}, check_mode=True)
     assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK]
-    assert first["ansible_facts"] == {"aovpn_rras_host": {"remote_access": "configured", "os_build": 20348}}
+    # restart_pending: where the restart handler removes the marker the real run writes
+    assert first["ansible_facts"] == {"aovpn_rras_host": {"remote_access": "configured", "os_build": 20348, "restart_pending": [IKEV2_KEY]}}
     host.calls.clear()
-    facts = {"ansible_facts": {**first["ansible_facts"], "unrelated": 1}}
-    second, host = run_action(ActionModule, host, {}, task_vars=facts)
+    known = {"aovpn_rras_host": {**first["ansible_facts"]["aovpn_rras_host"], "restart_pending": ["HKLM:\\Other"]}}
+    second, host = run_action(ActionModule, host, {}, task_vars={"ansible_facts": {**known, "unrelated": 1}})
     assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_regedit", IKEV2_KEY), ("win_regedit", IKEV2_KEY)]
-    assert second["changed"] is True and second["os_build"] == 20348 and "ansible_facts" not in second, "nothing new learned"
+    assert second["changed"] is True and second["os_build"] == 20348
+    assert second["ansible_facts"]["aovpn_rras_host"]["restart_pending"] == ["HKLM:\\Other", IKEV2_KEY]
+
+
+def test_no_marker_key_is_remembered_in_the_steady_state_nor_after_a_restart(run_action) -> None:
+    result, host = run_action(ActionModule, rras_host(ikev2={"EnableServerFragmentation": ("REG_DWORD", 1)}), {})
+    assert result["changed"] is False and "ansible_facts" not in result
+    result, host = run_action(ActionModule, rras_host(ikev2={}), {"restart": True})
+    assert result["restarted"] is True and "restart_pending" not in result["ansible_facts"]["aovpn_rras_host"]
 
 
 def test_a_refused_role_is_not_remembered(run_action) -> None:
