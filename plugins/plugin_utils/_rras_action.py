@@ -231,16 +231,17 @@ class RrasActionBase(ActionBase):
                 self._forget_restart(service, sequence.after_restart, task_vars)
         result["restart_required"] = sequence.changed and not result["restarted"]
         if result["restart_required"]:
-            self._remember_marker(plan.key)
+            self._remember_marker(plan.key, service)
         # A task that notifies a handler (the aovpn.rras roles) has its restart taken care of: no warning then.
         if result["restart_required"] and not restart and not self._task.notify:
             self.warn(f"The {service.service} service must be restarted for the change to take effect "
                       f"({service.cost}); set restart=true or restart it in a maintenance window.")
         return result
 
-    def _remember_marker(self, key: str) -> None:
-        """``key`` holds the pending-restart marker (or will, outside check mode): the restart handler removes it there."""
-        self._rras_learned.setdefault(HostFacts.RESTART_PENDING, []).append(key)
+    def _remember_marker(self, key: str, service: ServiceRestart) -> None:
+        """``key`` holds the RemoteAccess pending-restart marker (or will, outside check mode): the restart handler removes it there."""
+        if service.service == REMOTE_ACCESS_SERVICE:
+            self._rras_learned.setdefault(HostFacts.RESTART_PENDING, []).append(key)
 
     def _apply_writes(self, plan: RegistryPlan, writes: list[RegistryWrite], result: dict[str, t.Any], task_vars: dict[str, t.Any],
                       service: ServiceRestart | None) -> None:
@@ -262,7 +263,7 @@ class RrasActionBase(ActionBase):
         if service is not None:
             result["restart_required"] = bool(applied) or result["restart_pending"]
             if result["restart_required"]:
-                self._remember_marker(plan.key)
+                self._remember_marker(plan.key, service)
         if unreachable:
             result["unreachable"] = True
         restart_note = f"{service.service} was not restarted; " if service is not None else ""
