@@ -73,9 +73,9 @@ class HostFacts:
     ``remote_access``: ``configured`` once a module confirmed the role (only that outcome is kept: a refusal is read again);
     ``os_build``: the build read from ``CurrentVersion``. Both change only with a role removal or an OS upgrade; a persistent
     fact cache keeps them across runs (``ansible.builtin.meta: clear_facts`` forgets them). ``restart_pending``: the keys
-    a module found or left the RemoteAccess pending-restart marker in (not another service's, such as IKEEXT's) (``_restart_marker``), where the restart handler of
-    aovpn.rras.remoteaccess_restart removes it (every marker key when the fact is missing); a key listed after its marker
-    was removed costs a removal of nothing.
+    a module found or left the RemoteAccess pending-restart marker in (``_restart_marker``; not another service's, such
+    as IKEEXT's), where the restart handler of aovpn.rras.remoteaccess_restart removes it (every marker key when the fact
+    is missing); a key listed after its marker was removed costs a removal of nothing.
     """
 
     FACT: t.ClassVar[str] = "aovpn_rras_host"

@@ -124,7 +124,7 @@ class RrasActionBase(ActionBase):
         if self._rras_warnings:
             result["warnings"] = list(result.get("warnings") or []) + self._rras_warnings
         if self._rras_learned:
-            result["ansible_facts"] = HostFacts.of(task_vars).learned(self._rras_learned)
+            result["ansible_facts"] = HostFacts.of(task_vars or {}).learned(self._rras_learned)
         return result
 
     def run_rras(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
