@@ -8,16 +8,13 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import (
-    CURRENT_VERSION_KEY,
     IKEV2_KEY,
     NOT_INSTALLED_MSG,
     REMOTE_ACCESS_PARAMETERS_KEY,
     STATES,
     check_build,
-    facts_build,
     fragmentation_steps,
     ikev2_settings,
-    os_build,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RrasActionBase, RrasActionError
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryPlan, RegistryProperties
@@ -35,14 +32,12 @@ class ActionModule(RrasActionBase):
     def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
         # Round trips: the Ikev2 key always; RemoteAccess\Parameters only when Ikev2 is missing (is
         # RRAS there at all?); CurrentVersion only when enabling needs a write and no Windows facts were
-        # gathered. Steady state: one read.
+        # gathered nor known from an earlier module of the run. Steady state: one read.
         ikev2 = self._rras_read_key_under(IKEV2_KEY, REMOTE_ACCESS_PARAMETERS_KEY, NOT_INSTALLED_MSG, task_vars)
         writes = fragmentation_steps(ikev2, args["state"])
         extra: dict[str, t.Any] = {}
         if writes and args["state"] == "enabled":
-            build = facts_build(task_vars.get("ansible_facts"))
-            if build is None:
-                build = os_build(self._rras_read_key(CURRENT_VERSION_KEY, task_vars))
+            build = self._rras_read_os_build(task_vars)
             verdict = check_build(build, args["allow_unsupported_build"])
             extra["os_build"] = verdict.build
             if verdict.error:

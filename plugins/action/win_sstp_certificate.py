@@ -57,10 +57,10 @@ class ActionModule(RrasActionBase):
         problems = sstp_certificate_problems(cert, args["fqdn"], has_private_key=has_private_key)
         if problems:
             raise RrasActionError(f"The certificate {sha1_hex} in {MACHINE_STORE} cannot be the SSTP certificate: it " + "; it ".join(problems),
-                                  changed=False, certificate_sha1=sha1_hex)
+                                  changed=False, certificate_sha1=sha1_hex, certificate_installed=has_private_key)
         sha256, sha1 = thumbprint(cert, "sha256"), thumbprint(cert, "sha1")
         extra = {"certificate_sha256": format_thumbprint(sha256), "certificate_sha1": format_thumbprint(sha1),
-                 "temporary_files": temporary_files(current)}
+                 "certificate_installed": True, "temporary_files": temporary_files(current)}
         plan = RegistryPlan.from_steps(PARAMETERS_KEY, current, pinned_certificate_steps(sha256, sha1, use_https=not args["use_http"]), sstp_settings, extra)
         return self._rras_converge(plan, restart=args["restart"], task_vars=task_vars)
 
@@ -80,7 +80,8 @@ class ActionModule(RrasActionBase):
         matches = [entry for entry in self._rras_read_machine_store(task_vars, sha1_hex) if str(entry.get("thumbprint", "")).upper() == sha1_hex]
         if not matches:
             raise RrasActionError(f"No certificate with thumbprint {sha1_hex} in {MACHINE_STORE}; import it with its private key first "
-                                  "(ansible.windows.win_certificate_store, key_storage=machine)", changed=False, certificate_sha1=sha1_hex)
+                                  "(ansible.windows.win_certificate_store, key_storage=machine)", changed=False, certificate_sha1=sha1_hex,
+                                  certificate_installed=False)
         try:
             cert = store_certificate(matches[0], f"the certificate data of {sha1_hex}")
         except CertificateError as exc:

@@ -23,7 +23,6 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     tls_settings,
     tls_steps,
 )
-from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import CURRENT_VERSION_KEY, facts_build, os_build
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_action import RrasActionBase, RrasActionError
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryKeys, RegistryPlan
 
@@ -44,9 +43,7 @@ class ActionModule(RrasActionBase):
             raise AnsibleActionFail(str(exc)) from None
         extra: dict[str, t.Any] = {}
         if suites == RECOMMENDED:
-            build = facts_build(task_vars.get("ansible_facts"))
-            if build is None:
-                build = os_build(self._rras_read_key(CURRENT_VERSION_KEY, task_vars))
+            build = self._rras_read_os_build(task_vars)
             extra["os_build"] = build
             try:
                 suites = recommended_cipher_suites(build)

@@ -115,6 +115,14 @@ certificate_sha1:
   returned: always when the input was valid
   type: str
   sample: 3E8B0C1E2AAD1E8F1E12B8C5E7F4D3A1B2C3D4E5
+certificate_installed:
+  description:
+    - Whether the certificate is in C(LocalMachine\My) with its private key; false (in a failed result) when it must be
+      imported first. P(aovpn.rras.sstp_certificate#role) binds first and imports only then, so a server that holds the
+      certificate costs no store read of its own.
+  returned: when the certificate store was read
+  type: bool
+  sample: true
 http_sys_binding:
   description:
     - The http.sys binding of the SSTP port that another application owns, when that failed the task; the keys of

@@ -72,6 +72,53 @@ class RoleState:
         return None
 
 
+@dataclass(frozen=True)
+class HostFacts:
+    """What the aovpn.rras modules learned about a host once, kept for the rest of the run in its fact ``aovpn_rras_host``.
+
+    ``remote_access``: ``configured`` once a module confirmed the role (only that outcome is kept: a refusal is read again);
+    ``os_build``: the build read from ``CurrentVersion``. ``run``: the run that learned them (the controller's per-run
+    temporary directory): a persistent fact cache (AWX fact storage, ``jsonfile``) keeps the fact across runs, but a role
+    removed or an OS upgraded since must be read again, so what another run learned is ignored. ``restart_pending``: the keys
+    a module found or left the RemoteAccess pending-restart marker in (``_restart_marker``; not another service's, such
+    as IKEEXT's), where the restart handler of aovpn.rras.remoteaccess_restart removes it (every marker key when the fact
+    is missing); a key listed after its marker was removed costs a removal of nothing.
+    """
+
+    FACT: t.ClassVar[str] = "aovpn_rras_host"
+    REMOTE_ACCESS: t.ClassVar[str] = "remote_access"
+    CONFIGURED: t.ClassVar[str] = "configured"
+    OS_BUILD: t.ClassVar[str] = "os_build"
+    RESTART_PENDING: t.ClassVar[str] = "restart_pending"
+    RUN: t.ClassVar[str] = "run"
+
+    known: Mapping[str, t.Any]
+    run: str
+
+    @classmethod
+    def of(cls, task_vars: Mapping[str, t.Any], run: str) -> HostFacts:
+        """What this ``run`` learned about the host so far (nothing when the fact is another run's)."""
+        facts = task_vars.get("ansible_facts") or {}
+        known = facts.get(cls.FACT) if isinstance(facts, Mapping) else None
+        return cls(known if isinstance(known, Mapping) and known.get(cls.RUN) == run else {}, run)
+
+    @property
+    def remote_access_configured(self) -> bool:
+        return self.known.get(self.REMOTE_ACCESS) == self.CONFIGURED
+
+    @property
+    def os_build(self) -> int | None:
+        build = self.known.get(self.OS_BUILD)
+        return build if isinstance(build, int) and not isinstance(build, bool) and build > 0 else None
+
+    def learned(self, new: Mapping[str, t.Any]) -> dict[str, t.Any]:
+        """The ``ansible_facts`` of a result that adds ``new`` to what is known."""
+        merged = {**self.known, **new, self.RUN: self.run}
+        if self.RESTART_PENDING in new:
+            merged[self.RESTART_PENDING] = sorted(set(self.known.get(self.RESTART_PENDING) or []) | set(new[self.RESTART_PENDING]))
+        return {self.FACT: merged}
+
+
 def service_enabled(service: Mapping[str, t.Any]) -> bool:
     """Whether the RemoteAccess service exists with a start mode other than ``disabled`` (``win_service`` read)."""
     return bool(service.get("exists")) and str(service.get("start_mode") or "disabled").lower() != "disabled"

@@ -34,3 +34,55 @@ def first_of_each_variable_set(hosts: Iterable[str], variables_of: Callable[[str
             seen.add(key)
             picked.append(host)
     return picked
+
+
+ROLE_SWITCHES = ("aovpn_rras_sstp_offload", "aovpn_rras_sstp_certificate", "aovpn_rras_ikev2_fragmentation", "aovpn_rras_hardening")
+"""The switches of the aovpn.rras roles ``aovpn.rras.site`` runs, in the order it runs them."""
+HOOKS = ("aovpn_rras_before_restart_tasks", "aovpn_rras_after_restart_tasks")
+_SERIAL_ITEM = re.compile(r"^([0-9]+)(%?)$")
+
+
+def _serial_item_valid(item: Any) -> bool:
+    """A batch size: a positive number, or a percentage from 1% to 100%."""
+    if isinstance(item, bool):
+        return False
+    match = _SERIAL_ITEM.match(str(item).strip())
+    if match is None:
+        return False
+    size = int(match.group(1))
+    return 1 <= size <= 100 if match.group(2) else size >= 1
+
+
+def rollout_errors(switches: Mapping[str, Any], is_file: Callable[[str], bool]) -> list[str]:
+    """What is wrong with the switches (``aovpn_rras_*``) of ``aovpn.rras.site``, one message per variable; empty when nothing is.
+
+    ``switches`` holds the variables that are set, typed as their argument spec says (``aovpn.rras.rollout``: booleans
+    and integers converted); a missing one has its default. ``is_file`` tells whether a controller path is a file.
+    """
+    errors = []
+    serial = switches.get("aovpn_rras_serial", 1)
+    items = list(serial) if isinstance(serial, (list, tuple)) else [serial]
+    if not items or not all(_serial_item_valid(item) for item in items):
+        errors.append(f"aovpn_rras_serial must be a positive number of servers, a percentage from 1% to 100% or a list of them; "
+                      f"got {json.dumps(serial, default=str)}.")
+    fail_percentage = switches.get("aovpn_rras_max_fail_percentage", 0)
+    if not 0 <= fail_percentage <= 100:
+        errors.append(f"aovpn_rras_max_fail_percentage must be between 0 and 100; got {fail_percentage}.")
+    for hook in HOOKS:
+        path = switches.get(hook) or ""
+        if path and not is_file(path):
+            errors.append(f"{hook} {path} is not a file on the controller: give the absolute path of a task file.")
+    timeout = switches.get("aovpn_rras_health_timeout", 120)
+    if timeout < 1:
+        errors.append(f"aovpn_rras_health_timeout must be at least 1 (seconds); got {timeout}.")
+    port = switches.get("aovpn_rras_health_port", 0)
+    if not 0 <= port <= 65535:
+        errors.append(f"aovpn_rras_health_port must be between 1 and 65535 (or 0: the server's own SSTP port); got {port}.")
+    enabled = [switch for switch in ROLE_SWITCHES if switches.get(switch, False)]
+    if {"aovpn_rras_sstp_offload", "aovpn_rras_sstp_certificate"} <= set(enabled):
+        errors.append("aovpn_rras_sstp_offload and aovpn_rras_sstp_certificate both set the SSTP certificate hashes: choose one "
+                      "(offload with the certificate installed on the server is sstp_certificate with sstp_certificate_use_http=true).")
+    if not enabled:
+        errors.append(f"No role is switched on, nothing to do: set {', '.join(ROLE_SWITCHES[:-1])} or {ROLE_SWITCHES[-1]} to true "
+                      "(or run aovpn.rras.sstp_offload, aovpn.rras.sstp_certificate, aovpn.rras.ikev2_fragmentation, aovpn.rras.hardening).")
+    return errors

@@ -9,7 +9,8 @@ The plugins never run code of their own on the Windows host: they read with
 does the Ansible plumbing around the pure planners so every module behaves the same:
 arguments are validated before the host is touched, a planned write first confirms the Remote
 Access role is installed and configured (``win_service`` and ``win_feature_info``; also in check
-mode, and never when nothing is to be written, so the steady state stays one read), check mode
+mode, and never when nothing is to be written, so the steady state stays one read; once per host and run: the
+outcome is kept in the host fact ``aovpn_rras_host``, see ``_remote_access.HostFacts``), check mode
 never calls ``win_regedit``, the first failed write stops the run with a message naming what was
 and was not applied, and the service is restarted only after every write succeeded.
 """
@@ -22,12 +23,15 @@ and was not applied, and the service is restarted only after every write succeed
 
 from __future__ import annotations
 
+import os
 import typing as t
 
+from ansible import constants as C
 from ansible.errors import AnsibleConnectionFailure
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import MACHINE_STORE, machine_store_args
+from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import CURRENT_VERSION_KEY, facts_build, os_build
 from ansible_collections.aovpn.rras.plugins.plugin_utils._restart_marker import restart_pending, write_sequence
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
     RegistryFormatError,
@@ -40,6 +44,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import (
     REMOTE_ACCESS_RESTART,
     REMOTE_ACCESS_SERVICE,
     ROLE_FEATURE,
+    HostFacts,
     ServiceRestart,
     role_state,
 )
@@ -67,6 +72,7 @@ class RrasActionBase(ActionBase):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self._rras_warnings: list[str] = []
+        self._rras_learned: dict[str, t.Any] = {}
 
     def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         self._supports_check_mode = True
@@ -82,6 +88,8 @@ class RrasActionBase(ActionBase):
             result.update({"msg": exc.msg, "unreachable" if exc.result.get("unreachable") else "failed": True})
         if self._rras_warnings:
             result["warnings"] = list(result.get("warnings") or []) + self._rras_warnings
+        if self._rras_learned:
+            result["ansible_facts"] = self._rras_host_facts(task_vars or {}).learned(self._rras_learned)
         return result
 
     def _rras_run(self, args: dict[str, t.Any], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
@@ -115,11 +123,33 @@ class RrasActionBase(ActionBase):
         """The Remote Access role feature as ``win_feature_info`` reports it."""
         return self._rras_read(f"the {ROLE_FEATURE} feature", "ansible.windows.win_feature_info", {"name": ROLE_FEATURE}, task_vars)
 
+    @staticmethod
+    def _rras_host_facts(task_vars: dict[str, t.Any]) -> HostFacts:
+        """What the modules learned about the host in this run: the run is named by its controller temporary directory."""
+        return HostFacts.of(task_vars, os.path.basename(C.DEFAULT_LOCAL_TMP))
+
     def _rras_require_remote_access(self, task_vars: dict[str, t.Any]) -> None:
-        """Fail unless the Remote Access role is installed and RRAS configured (the keys exist without it)."""
+        """Fail unless the Remote Access role is installed and RRAS configured (the keys exist without it).
+
+        Read once per host: a configured role is remembered in the host fact, which later modules of the run trust.
+        """
+        if self._rras_host_facts(task_vars).remote_access_configured:
+            return
         error = role_state(self._rras_read_service(task_vars), self._rras_read_role_features(task_vars)).error
         if error:
             raise RrasActionError(f"{error}; nothing was written", changed=False)
+        self._rras_learned[HostFacts.REMOTE_ACCESS] = HostFacts.CONFIGURED
+
+    def _rras_read_os_build(self, task_vars: dict[str, t.Any]) -> int | None:
+        """The OS build: from gathered Windows facts or the host fact, else one ``CurrentVersion`` read (then remembered)."""
+        build = facts_build(task_vars.get("ansible_facts"))
+        if build is None:
+            build = self._rras_host_facts(task_vars).os_build
+        if build is None:
+            build = os_build(self._rras_read_key(CURRENT_VERSION_KEY, task_vars))
+            if build is not None:
+                self._rras_learned[HostFacts.OS_BUILD] = build
+        return build
 
     def _rras_before_writes(self, plan: RegistryPlan, task_vars: dict[str, t.Any]) -> None:
         """Module-specific reads that must pass before ``plan`` is written (also in check mode); raise to refuse."""
@@ -178,11 +208,18 @@ class RrasActionBase(ActionBase):
                 self._restart(service, result, task_vars)
                 self._forget_restart(service, sequence.after_restart, task_vars)
         result["restart_required"] = sequence.changed and not result["restarted"]
+        if result["restart_required"]:
+            self._rras_remember_marker(plan.key, service)
         # A task that notifies a handler (the aovpn.rras roles) has its restart taken care of: no warning then.
         if result["restart_required"] and not restart and not self._task.notify:
             self._rras_warn(f"The {service.service} service must be restarted for the change to take effect "
                             f"({service.cost}); set restart=true or restart it in a maintenance window.")
         return result
+
+    def _rras_remember_marker(self, key: str, service: ServiceRestart) -> None:
+        """``key`` holds the RemoteAccess pending-restart marker (or will, outside check mode): the restart handler removes it there."""
+        if service.service == REMOTE_ACCESS_SERVICE:
+            self._rras_learned.setdefault(HostFacts.RESTART_PENDING, []).append(key)
 
     def _apply_writes(self, plan: RegistryPlan, writes: list[RegistryWrite], result: dict[str, t.Any], task_vars: dict[str, t.Any],
                       service: ServiceRestart | None) -> None:
@@ -203,6 +240,8 @@ class RrasActionBase(ActionBase):
                       applied=[item.describe() for item in applied], not_applied=[item.describe() for item in writes[index:]])
         if service is not None:
             result["restart_required"] = bool(applied) or result["restart_pending"]
+            if result["restart_required"]:
+                self._rras_remember_marker(plan.key, service)
         if unreachable:
             result["unreachable"] = True
         restart_note = f"{service.service} was not restarted; " if service is not None else ""

@@ -9,6 +9,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PLAYBOOKS = REPO_ROOT / "playbooks"
 TWO = "ws2022-sstp:ws2019-rras"
+IKEV2_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters\\Ikev2"
+CURRENT_VERSION_KEY = "HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
+SSTP_KEY = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
 
 pytestmark = pytest.mark.lab
 
@@ -28,9 +31,14 @@ def test_servers_in_step_cost_their_reads_and_nothing_else(lab) -> None:
     in_step = lab.journal("ws2019-rras")
     assert [(e["module"], e["check_mode"]) for e in in_step] == [("win_reg_stat", True)], "one read, in check mode"
     drifted = lab.journal("ws2022-sstp")
-    # the role check's read (name only) before the first write, then the one restart, then the health gate's read
-    services = [e["args"] for e in drifted if e["module"] == "win_service" and not e["check_mode"]]
-    assert [args.get("state") for args in services] == [None, "restarted", None], services
+    # the probe's reads (the role check before the first write, kept in the host fact), then in the rolling play the read,
+    # the marker and the write, the one restart, the marker removed where it was written, the health gate's read
+    assert [(e["module"], e["check_mode"], e["args"].get("path", e["args"].get("name"))) for e in drifted] == [
+        ("win_reg_stat", True, IKEV2_KEY), ("win_reg_stat", True, CURRENT_VERSION_KEY), ("win_service", True, "RemoteAccess"),
+        ("win_feature_info", True, "RemoteAccess"),
+        ("win_reg_stat", False, IKEV2_KEY), ("win_regedit", False, IKEV2_KEY), ("win_regedit", False, IKEV2_KEY),
+        ("win_service", False, "RemoteAccess"), ("win_regedit", False, IKEV2_KEY), ("win_reg_stat", False, SSTP_KEY),
+    ]
     # the rolling play holds only the server that differs
     assert "included: aovpn.rras.ikev2_fragmentation for ws2022-sstp =>" in run.stdout
     assert "included: aovpn.rras.ikev2_fragmentation for ws2019-rras =>" not in run.stdout

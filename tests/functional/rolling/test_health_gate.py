@@ -98,7 +98,7 @@ def test_health_check_false_skips_the_gate(lab, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
     ("aovpn_rras_health_timeout", 0, "aovpn_rras_health_timeout must be at least 1 (seconds); got 0."),
-    ("aovpn_rras_health_port", 70000, "aovpn_rras_health_port must be between 1 and 65535; got 70000."),
+    ("aovpn_rras_health_port", 70000, "aovpn_rras_health_port must be between 1 and 65535 (or 0: the server's own SSTP port); got 70000."),
     ("aovpn_rras_health_check", "maybe", "aovpn_rras_health_check"),
 ])
 def test_bad_gate_settings_are_refused_before_any_server_is_touched(lab, variable: str, value: Any, message: str) -> None:

@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.aovpn.rras.plugins.action.win_ikev2_fragmentation import ActionModule
@@ -20,6 +23,9 @@ from ansible_collections.aovpn.rras.tests.unit.plugins.action.fakehost import Fa
 
 ROLE_CHECK = [("win_service", "RemoteAccess"), ("win_feature_info", "RemoteAccess")]
 """The reads that confirm the Remote Access role before the first write (never in the steady state)."""
+
+THIS_RUN = os.path.basename(C.DEFAULT_LOCAL_TMP)
+"""The run the action plugins name in the host fact (the controller's per-run temporary directory)."""
 
 
 def rras_host(build: str = "17763", ikev2: dict | None = None) -> FakeHost:
@@ -195,3 +201,46 @@ def test_gathered_windows_facts_replace_the_build_read(run_action, version: str,
 def test_facts_without_a_windows_build_fall_back_to_the_registry(run_action, facts: dict) -> None:
     result, host = run_action(ActionModule, rras_host(build="17763", ikev2={}), {}, task_vars={"ansible_facts": facts})
     assert ("win_reg_stat", CURRENT_VERSION_KEY) in paths(host) and result["os_build"] == 17763
+
+
+def test_the_role_check_and_the_build_are_read_once_per_host(run_action) -> None:
+    """The first module that writes (here in check mode, as aovpn.rras.site's probe) keeps what it read in the host fact."""
+    first, host = run_action(ActionModule, rras_host(build="20348", ikev2={}), {}, check_mode=True)
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK]
+    # restart_pending: where the restart handler removes the marker the real run writes
+    assert first["ansible_facts"] == {"aovpn_rras_host": {"remote_access": "configured", "os_build": 20348, "restart_pending": [IKEV2_KEY], "run": THIS_RUN}}
+    host.calls.clear()
+    known = {"aovpn_rras_host": {**first["ansible_facts"]["aovpn_rras_host"], "restart_pending": ["HKLM:\\Other"]}}
+    second, host = run_action(ActionModule, host, {}, task_vars={"ansible_facts": {**known, "unrelated": 1}})
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_regedit", IKEV2_KEY), ("win_regedit", IKEV2_KEY)]
+    assert second["changed"] is True and second["os_build"] == 20348
+    assert second["ansible_facts"]["aovpn_rras_host"]["restart_pending"] == ["HKLM:\\Other", IKEV2_KEY]
+
+
+def test_what_another_run_learned_is_read_again(run_action) -> None:
+    """A persistent fact cache keeps the fact across runs: the role may have been removed, the OS upgraded since."""
+    first, host = run_action(ActionModule, rras_host(build="20348", ikev2={}), {}, check_mode=True)
+    host.calls.clear()
+    cached = {"aovpn_rras_host": {**first["ansible_facts"]["aovpn_rras_host"], "run": "ansible-local-1abc"}}
+    second, host = run_action(ActionModule, host, {}, check_mode=True, task_vars={"ansible_facts": cached})
+    assert paths(host) == [("win_reg_stat", IKEV2_KEY), ("win_reg_stat", CURRENT_VERSION_KEY), *ROLE_CHECK]
+    assert second["ansible_facts"]["aovpn_rras_host"]["run"] == THIS_RUN
+
+
+def test_no_marker_key_is_remembered_in_the_steady_state_nor_after_a_restart(run_action) -> None:
+    result, host = run_action(ActionModule, rras_host(ikev2={"EnableServerFragmentation": ("REG_DWORD", 1)}), {})
+    assert result["changed"] is False and "ansible_facts" not in result
+    result, host = run_action(ActionModule, rras_host(ikev2={}), {"restart": True})
+    assert result["restarted"] is True and "restart_pending" not in result["ansible_facts"]["aovpn_rras_host"]
+
+
+def test_a_refused_role_is_not_remembered(run_action) -> None:
+    host = rras_host(build="20348", ikev2={})
+    host.start_mode = "disabled"
+    result, host = run_action(ActionModule, host, {})
+    assert result["failed"] is True
+    assert result["ansible_facts"] == {"aovpn_rras_host": {"os_build": 20348, "run": THIS_RUN}}, "only the build: the role is read again next time"
+    host.start_mode = "auto"
+    host.calls.clear()
+    result, host = run_action(ActionModule, host, {}, task_vars={"ansible_facts": result["ansible_facts"]})
+    assert not result.get("failed") and paths(host)[:3] == [("win_reg_stat", IKEV2_KEY), *ROLE_CHECK]

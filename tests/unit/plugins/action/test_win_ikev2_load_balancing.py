@@ -37,6 +37,8 @@ def test_without_restart_the_warning_names_ikeext_and_the_marker_stays(run_actio
     assert host.modules() == ["win_reg_stat", "win_reg_stat", "win_service", "win_feature_info", "win_regedit", "win_regedit"]
     assert host.keys[IKEEXT_PARAMETERS_KEY] == {PENDING_RESTART: ("REG_DWORD", 1), "IkeNumEstablishedForInitialQuery": ("REG_DWORD", 20000)}
     assert result["restart_required"] is True and result["restart_service"] == "IKEEXT"
+    # a RemoteAccess restart does not apply it: the RemoteAccess handler must not remove this marker
+    assert "restart_pending" not in result["ansible_facts"]["aovpn_rras_host"]
     (warning,) = result["warnings"]
     assert warning.startswith("The IKEEXT service must be restarted") and "RemoteAccess does not depend on IKEEXT" in warning
     host.calls.clear()

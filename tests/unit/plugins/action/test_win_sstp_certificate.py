@@ -42,7 +42,7 @@ def test_binds_certificate_by_thumbprint(run_action) -> None:
     assert key["SHA256CertificateHash"] == ("REG_BINARY", bytes.fromhex(GOOD_SHA256))
     assert key["SHA1CertificateHash"] == ("REG_BINARY", bytes.fromhex(GOOD_SHA1))
     assert key["UseHttps"] == ("REG_DWORD", 1)
-    assert result["certificate_sha256"] == GOOD_SHA256 and result["certificate_sha1"] == GOOD_SHA1
+    assert result["certificate_sha256"] == GOOD_SHA256 and result["certificate_sha1"] == GOOD_SHA1 and result["certificate_installed"] is True
     assert result["diff"]["after"]["certificate_sha256"] == GOOD_SHA256 and result["diff"]["after"]["mode"] == "https"
     assert result["restart_required"] is True
 
@@ -135,11 +135,14 @@ def test_unusable_certificate_fails_before_writing(run_action, issued, private_k
     assert result["failed"] is True and result["changed"] is False
     assert result["msg"].startswith(f"The certificate {sha1} in LocalMachine\\My cannot be the SSTP certificate: it {message}")
     assert "win_regedit" not in host.modules()
+    # without its key it must be imported (the role then imports the PFX); any other problem is the certificate's own
+    assert result["certificate_installed"] is private_key
 
 
 def test_missing_certificate(run_action) -> None:
     result, host = run_action(ActionModule, host_with(), {"thumbprint": GOOD_SHA1})
     assert result["failed"] is True and result["msg"].startswith(f"No certificate with thumbprint {GOOD_SHA1} in LocalMachine\\My")
+    assert result["certificate_installed"] is False
     assert host.modules() == ["win_reg_stat", "win_certificate_info"]
 
 

@@ -17,6 +17,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import (
     NOT_CONFIGURED_MSG,
     NOT_INSTALLED_MSG,
     RESTART_ARGS,
+    HostFacts,
     role_state,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue
@@ -92,3 +93,19 @@ def test_binding_summary_and_error() -> None:
     unreadable = binding_summary("0.0.0.0:443", props())
     assert unreadable["app_id"] is None and unreadable["sstp_owned"] is False and unreadable["certificate_sha1"] is None
     assert "app id unreadable" in foreign_binding_error(unreadable)
+
+
+def test_host_facts_read_only_what_a_module_kept_in_this_run() -> None:
+    assert HostFacts.of({}, "r1").known == {} and HostFacts.of({"ansible_facts": {"aovpn_rras_host": "junk"}}, "r1").known == {}
+    fact = {"remote_access": "configured", "os_build": 20348, "run": "r1"}
+    known = HostFacts.of({"ansible_facts": {"aovpn_rras_host": fact}}, "r1")
+    assert known.remote_access_configured and known.os_build == 20348
+    # another run's fact (a persistent fact cache): the role may have been removed, the OS upgraded since
+    assert HostFacts.of({"ansible_facts": {"aovpn_rras_host": fact}}, "r2").known == {}
+    assert HostFacts.of({"ansible_facts": {"aovpn_rras_host": {k: v for k, v in fact.items() if k != "run"}}}, "r1").known == {}
+    for build in (True, 0, -1, "20348", None):
+        assert HostFacts({"os_build": build}, "r1").os_build is None
+    assert not HostFacts({"remote_access": "installed"}, "r1").remote_access_configured
+    merged = HostFacts({"os_build": 1, "restart_pending": ["B", "A"], "run": "r1"}, "r1").learned(
+        {"restart_pending": ["A", "C"], "remote_access": "configured"})
+    assert merged == {"aovpn_rras_host": {"os_build": 1, "remote_access": "configured", "restart_pending": ["A", "B", "C"], "run": "r1"}}
