@@ -6,6 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import labctl
 import pytest
 
 from ansible_collections.aovpn.rras.plugins.module_utils._sstp_health import Expectation, Observation, observe
@@ -22,11 +23,7 @@ def service(lab, state: str, host: str = HOST) -> None:
 
 
 def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    return labctl.lab_host.process_running(pid)
 
 
 def listeners_of(directory: Path) -> list[int]:
@@ -82,8 +79,6 @@ def test_check_mode_starts_nothing(lab) -> None:
 
 
 def test_reset_and_the_end_of_the_lab_stop_every_listener(lab) -> None:
-    import labctl  # pylint: disable=import-outside-toplevel,import-error
-
     service(lab, "restarted")
     service(lab, "restarted", "ws2019-rras")  # no certificate: Event 11, nothing served
     pid = lab.listener(HOST)["pid"]
@@ -99,8 +94,6 @@ def test_reset_and_the_end_of_the_lab_stop_every_listener(lab) -> None:
 
 
 def test_each_host_of_each_lab_has_its_own_address(lab, tmp_path: Path) -> None:
-    import labctl  # pylint: disable=import-outside-toplevel,import-error
-
     other = labctl.reset(lab.inventory, tmp_path / "other-lab")
     addresses = [labctl.lab_host.listener_config(str(directory / host))["address"] for host, directory in other.items()]
     addresses += [labctl.lab_host.listener_config(str(lab.state_dir / host))["address"] for host in lab.hosts]

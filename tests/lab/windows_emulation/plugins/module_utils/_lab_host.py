@@ -287,7 +287,7 @@ def listener_config(directory: str) -> dict[str, str] | None:
     return config if isinstance(config, dict) and {"address", "server"} <= set(config) else None
 
 
-def _running(pid: int) -> bool:
+def process_running(pid: int) -> bool:
     """Whether ``pid`` exists and is not a zombie."""
     try:
         with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
@@ -303,7 +303,7 @@ def _is_listener(pid: int, pid_file: str) -> bool:
             argv = handle.read().split(b"\0")
     except OSError:
         return False
-    return _running(pid) and pid_file.encode() in argv
+    return process_running(pid) and pid_file.encode() in argv
 
 
 def stop_listener(directory: str, wait: float = 5.0) -> bool:
@@ -324,7 +324,7 @@ def stop_listener(directory: str, wait: float = 5.0) -> bool:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             # not _is_listener: an exiting process has an empty command line before it is gone
-            if not _running(pid):
+            if not process_running(pid):
                 return True
             time.sleep(0.02)
     return True
