@@ -172,8 +172,15 @@ class _Check:
         fix = (f"ansible-playbook aovpn.rras.hardening --limit {self.host} -e '{extra_vars}', then reboot the server "
                "(hardening_reboot=rolling does it one server at a time)")
         if on:
-            self.add("legacy_tls_on", WARN, "legacy TLS on for the server",
-                     f"the server side of SCHANNEL still offers {named(on)}: SSTP clients and scanners can negotiate them", fix)
+            # offloaded, SSTP clients negotiate TLS with the load balancer: the server's SCHANNEL serves only its other TLS services
+            if (info.get("sstp") or {}).get("use_https") is False:
+                self.add("legacy_tls_on", INFO, "legacy TLS on for the server",
+                         f"the server side of SCHANNEL still offers {named(on)}; SSTP is offloaded, so SSTP clients negotiate TLS with "
+                         "the load balancer (its TLS policy matters for them), while the server's other TLS services can still use these",
+                         fix)
+            else:
+                self.add("legacy_tls_on", WARN, "legacy TLS on for the server",
+                         f"the server side of SCHANNEL still offers {named(on)}: SSTP clients and scanners can negotiate them", fix)
         if unknown:
             self.add("legacy_tls_unknown", INFO, "legacy TLS left to the OS default",
                      f"{', '.join(unknown)} have no Enabled value for the server side, and the default of build {build} is not known here",

@@ -5,7 +5,8 @@
 # certificate vpn_server_next; the RRAS servers do not hold its hash, so SSTP clients would disconnect
 # (RasSstp Event ID 6). The demo diagnoses that, previews the fix with --check --diff, applies
 # aovpn.rras.site (SSTP offload with the load balancer's certificate + IKEv2 fragmentation, rolling,
-# one restart per server), shows that a second run changes nothing, and diagnoses again: OK.
+# one restart per server), shows that a second run changes nothing, and diagnoses again: nothing failing nor
+# warned about, only information on the hardening not applied yet (aovpn.rras.hardening).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 venv=${VENV:-.venv}

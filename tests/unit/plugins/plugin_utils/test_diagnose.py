@@ -264,7 +264,7 @@ def test_hardening_findings_only_when_read() -> None:
 
 
 def test_legacy_tls_on_warns_with_the_fix_and_crl_check_off_is_informational() -> None:
-    verdict = host_verdict("vpn1", dict(info(), hardening=_hardening({"state": "os default", "enabled": True}, crl_check=False)), REAL, endpoint=ENDPOINT)
+    verdict = host_verdict("vpn1", dict(info("https"), hardening=_hardening({"state": "os default", "enabled": True}, crl_check=False)), REAL, endpoint=ENDPOINT)
     assert codes(verdict) == {"legacy_tls_on": "warn", "ikev2_crl_check_off": "info"}
     assert verdict["status"] == "warning" and not verdict["failed"] and verdict["verdict"] == "legacy TLS on for the server"
     legacy = verdict["findings"][0]
@@ -273,6 +273,13 @@ def test_legacy_tls_on_warns_with_the_fix_and_crl_check_off_is_informational() -
     assert "CertAuthFlags is missing" in verdict["findings"][1]["detail"]
     set_on = host_verdict("vpn1", dict(info(), hardening=_hardening({"state": "enabled", "enabled": True})), REAL, endpoint=ENDPOINT)
     assert "TLS 1.0 (Enabled set)" in set_on["findings"][0]["detail"]
+
+
+def test_legacy_tls_on_behind_a_tls_offloading_load_balancer_is_informational() -> None:
+    """Offloaded, SSTP clients negotiate TLS with the load balancer, not with the server's SCHANNEL."""
+    verdict = host_verdict("vpn1", dict(info("offload"), hardening=_hardening({"state": "os default", "enabled": True})), REAL, endpoint=ENDPOINT)
+    assert codes(verdict) == {"legacy_tls_on": "info"} and verdict["status"] == "info" and not verdict["failed"]
+    assert "SSTP is offloaded" in verdict["findings"][0]["detail"]
 
 
 def test_legacy_tls_default_unknown_on_a_newer_build_is_informational() -> None:
