@@ -264,7 +264,8 @@ def test_hardening_findings_only_when_read() -> None:
 
 
 def test_legacy_tls_on_warns_with_the_fix_and_crl_check_off_is_informational() -> None:
-    verdict = host_verdict("vpn1", dict(info("https"), hardening=_hardening({"state": "os default", "enabled": True}, crl_check=False)), REAL, endpoint=ENDPOINT)
+    hardening = _hardening({"state": "os default", "enabled": True}, crl_check=False)
+    verdict = host_verdict("vpn1", dict(info("https"), hardening=hardening), REAL, endpoint=ENDPOINT)
     assert codes(verdict) == {"legacy_tls_on": "warn", "ikev2_crl_check_off": "info"}
     assert verdict["status"] == "warning" and not verdict["failed"] and verdict["verdict"] == "legacy TLS on for the server"
     legacy = verdict["findings"][0]
