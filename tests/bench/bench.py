@@ -668,7 +668,8 @@ def rollout_table(rollout_report: dict[str, Any]) -> str:
         if g["met"] is None:
             lines.append(f"  N={g['hosts']} NOT MEASURED {g['goal']}")
         else:
-            lines.append(f"  N={g['hosts']} {'PASS' if g['met'] else 'MISS'} {g['goal']}: {g['measured']:.3g} (target {g['target']:.3g})")
+            target = "" if g["target"] is None else f" (target {g['target']:.3g})"
+            lines.append(f"  N={g['hosts']} {'PASS' if g['met'] else 'MISS'} {g['goal']}: {g['measured']:.3g}{target}")
     notes = sorted({f"N={r.hosts} {r.variant} {r.scenario} latency {r.latency_s:g}: {note}" for r in runs for note in r.notes})
     return "\n".join(lines + [f"  note: {n}" for n in notes])
 
@@ -734,10 +735,10 @@ def main(argv: list[str] | None = None) -> int:
         "cpus": os.cpu_count(), "python": platform.python_version(), "machine": platform.machine(),
         "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=False).stdout.strip(),
     }
-    print("\n\n".join(([table(report)] if raw else []) + ([rollout_table(report["rollout"])] if runs else [])))
-    if args.json:
+    if args.json:  # first: the figures of a long run are kept whatever the printing does
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print("\n\n".join(([table(report)] if raw else []) + ([rollout_table(report["rollout"])] if runs else [])))
     failed = any(rep["rc"] for r in report.get("results", []) for rep in r["repetitions"]) or any(r.rc for r in runs)
     return 1 if failed else 0
 

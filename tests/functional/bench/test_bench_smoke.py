@@ -7,6 +7,7 @@ baseline: one call per value plus the restart). Never times: the machine is nois
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -158,6 +159,16 @@ def test_rollout_goals_apply_the_formulas_of_issue_12() -> None:
     extra_call = bench.rollout_goals([_fake("site", "steady", 9.0), _fake("site", "tenth", 1.0, calls_in_step=[2, 3])], forks=10, latency=0.3)
     assert extra_call[2]["met"] is False, "an in-step server called more than in the steady state"
     assert [g["met"] for g in extra_call if g["met"] is not None] == [False]
+
+
+def test_rollout_table_prints_goals_measured_without_a_target() -> None:
+    """Without the steady scenario the in-step reads have no target: the table says what was measured, not a traceback."""
+    runs = [_fake("site", "tenth", 32.0, drifted=["h01"]), _fake("serial", "tenth", 100.0, drifted=["h01"], in_step_s=69.0)]
+    report = {"settings": {"latency_s": 0.3, "restart_s": 5.0, "forks": 10}, "runs": [dataclasses.asdict(r) for r in runs],
+              "goals": bench.rollout_goals(runs, forks=10, latency=0.3)}
+    lines = bench.rollout_table(report).splitlines()
+    assert any(line.startswith("  N=20 PASS tenth (a): in-step servers make only their reads") and line.endswith(": 2") for line in lines)
+    assert any(line.startswith("  N=20 MISS tenth (a): wall <=") and line.endswith("32 (target 31)") for line in lines)
 
 
 def test_tree_rss_counts_descendants() -> None:
