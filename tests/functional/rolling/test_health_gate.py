@@ -62,6 +62,13 @@ def test_offload_rollout_restarts_each_server_and_each_passes_the_gate_over_plai
     for host in (FIRST, SECOND):
         assert_passed_on_its_listener(lab, run, host, "offload", 80, None)
         assert lab.listener(host)["https"] is False
+    # the summary names the servers in the order they roll: the target's
+    (summary,) = [result["msg"] for play in run.json["plays"] for entry in play["tasks"]
+                  if entry["task"]["name"] == "Say how many servers are in step and which will change" for result in entry["hosts"].values()]
+    assert summary.endswith(f"2 to change (serial 1): {FIRST}, {SECOND}."), summary
+    restarts = {host: [e["time_ns"] for e in lab.journal(host) if e["module"] == "win_service" and e["args"].get("state") == "restarted"]
+                for host in (FIRST, SECOND)}
+    assert restarts[FIRST][0] < restarts[SECOND][0], restarts
 
 
 def test_an_unhealthy_first_server_fails_is_not_put_back_and_the_second_batch_is_never_touched(lab, tmp_path: Path) -> None:
