@@ -119,4 +119,3 @@ def reboot_sequence(keys: RegistryKeys, paths: Iterable[str], changes: list[Regi
         stale=stale,
         marked=[path for path in paths if path.casefold() in changed or path in pending],
     )
-
