@@ -172,6 +172,26 @@ def test_never_then_rolling_reboots_once_then_nothing(lab) -> None:
     assert [e["module"] for e in lab.journal(host)] == ["win_reg_stat"], "one read of the key, no boot time, no reboot"
 
 
+def test_a_reboot_by_hand_is_not_repeated_and_the_playbook_forgets_its_marker(lab) -> None:
+    host = "ws2022-sstp"
+    tls = {"aovpn_rras_target": host, "hardening_sstp_disabled_protocols": ["TLS 1.0"], "hardening_reboot": "rolling"}
+    never = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={**tls, "hardening_reboot": "never"})
+    assert never.rc == 0, never.failures()
+    assert lab.adhoc(host, "ansible.windows.win_reboot").rc == 0 and lab.state(host)["boot"]["count"] == 1
+    lab.clear_journal()
+
+    # the first read (check mode) counts the stale marker as a difference, so the rolling play removes it: no reboot
+    run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=tls)
+    assert run.rc == 0, run.failures()
+    assert lab.state(host)["boot"]["count"] == 1 and lab.reg_values(host, TLS10) == {"Enabled": {"type": "REG_DWORD", "value": 0}}
+    assert [(e["args"]["name"], e["args"]["state"]) for e in lab.journal(host) if e["module"] == "win_regedit"] == [("AovpnRrasRebootPending", "absent")]
+    assert restarts(lab, host, "RemoteAccess") == 0
+    lab.clear_journal()
+
+    again = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=tls)
+    assert again.rc == 0 and again.stats[host]["changed"] == 0 and [e["module"] for e in lab.journal(host)] == ["win_reg_stat"]
+
+
 def test_a_reboot_does_not_stand_in_for_a_restart_of_a_later_play(lab) -> None:
     host = "ws2022-sstp"
     plays = f"""
