@@ -24,6 +24,7 @@ description:
     uses). SCHANNEL does not read the value.
   - A later run that finds the marker reads the boot time once (a run that finds none does not). Not booted since, it
     reports C(changed) and RV(reboot_required) again (RV(reboot_pending)) without a write, until the server reboots.
+    Only the keys of this run's options are read, so a marker in a key the task no longer manages is not seen.
     The reboot handler of the P(aovpn.rras.hardening#role) role (C(hardening_reboot=rolling)) removes the marker after
     its reboot.
   - Booted since (a reboot by hand or by another tool), the settings apply and the module removes the stale marker

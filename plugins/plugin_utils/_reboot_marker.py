@@ -56,14 +56,14 @@ def powershell_command(script: str) -> str:
 def boot_time(stdout: str) -> int:
     """The FILETIME the boot time command printed; ``ValueError`` when it is not one."""
     text = stdout.strip()
-    if not text.isdigit() or not 0 < int(text) <= _QWORD_MAX:
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= _QWORD_MAX:
         raise ValueError(f"the boot time is not a FILETIME: {text[:200]!r}")
     return int(text)
 
 
 def _marker_boot(value: RegistryValue) -> int | None:
     data = value.data
-    if isinstance(data, str) and data.strip().isdigit():
+    if isinstance(data, str) and data.strip().isascii() and data.strip().isdigit():
         return int(data.strip())
     return data if isinstance(data, int) and value.value_type in ("qword", "dword") else None
 

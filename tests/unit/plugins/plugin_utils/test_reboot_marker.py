@@ -66,7 +66,7 @@ def test_the_boot_time_command_is_ansible_windows_own_sent_the_same_way() -> Non
 
 def test_boot_time_is_a_filetime_or_an_error() -> None:
     assert boot_time(" 133500000000000000\r\n") == BOOT
-    for junk in ("", "-1", "0", "1.5", "Get-CimInstance : Access denied", str(2 ** 64)):
+    for junk in ("", "-1", "0", "1.5", "\u00b2", "Get-CimInstance : Access denied", str(2 ** 64)):
         with pytest.raises(ValueError, match="the boot time is not a FILETIME"):
             boot_time(junk)
 
@@ -77,7 +77,8 @@ def test_boot_time_is_a_filetime_or_an_error() -> None:
     (marker(BOOT), BOOT - 10 * BOOT_TIME_MARGIN, False),  # the clock set back: not a later boot
     (marker(BOOT), LATER, True),
     (marker(str(BOOT), "string"), LATER, True),
-    (marker("junk", "string"), LATER, False),  # not a boot time: the same boot (one reboot too many, never too few)
+    (marker("junk", "string"), LATER, False),
+    (marker("\u00b2", "string"), LATER, False),  # not a boot time: the same boot (one reboot too many, never too few)
     (marker(b"\x01", "binary"), LATER, False),
 ])
 def test_a_boot_is_later_only_beyond_the_margin(value: RegistryValue, boot: int, since: bool) -> None:
