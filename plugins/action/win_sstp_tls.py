@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, aovpn.rras contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Action plugin of aovpn.rras.win_sstp_tls: options checked first, one read per SCHANNEL key, writes, reboot_required, never a reboot."""
+"""Action plugin of aovpn.rras.win_sstp_tls: options checked first, one read per SCHANNEL key, writes, reboot_required until the host booted, never a reboot."""
 
 from __future__ import annotations
 
@@ -49,13 +49,13 @@ class ActionModule(RrasActionBase):
                 suites = recommended_cipher_suites(build)
             except ValueError as exc:
                 raise RrasActionError(str(exc), changed=False, **extra) from None
-        keys = RegistryKeys({path: self._rras_read_key(path, task_vars) for path in tls_keys(protocols, suites is not None)})
+        paths = tls_keys(protocols, suites is not None)
+        keys = RegistryKeys({path: self._rras_read_key(path, task_vars) for path in paths})
         settings = partial(tls_settings, protocols=protocols, cipher_suites=suites is not None)
         plan = RegistryPlan.from_keys(keys, tls_steps(protocols, suites), settings, extra)
-        result = self._rras_converge(plan, restart=False, task_vars=task_vars, service=None)
-        result["reboot_required"] = result["changed"]
+        result = self._rras_converge_until_reboot(plan, paths, task_vars)
         if any(write.path == CIPHER_SUITES_KEY for write in plan.writes):
             self._rras_warn(GROUP_POLICY_WARNING)
-        if result["changed"]:
+        if result["reboot_required"]:
             self._rras_warn(REBOOT_WARNING)
         return result

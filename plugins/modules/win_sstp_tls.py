@@ -17,14 +17,28 @@ description:
     (SSL Cipher Suite Order). A GPO that sets it overwrites it at its next refresh. The module warns when it writes it.
   - SCHANNEL reads these settings at boot, so they apply after a B(reboot). The module returns RV(reboot_required)
     and a warning, and B(never reboots) by itself (use M(ansible.windows.win_reboot) in a maintenance window, one
-    server at a time). It cannot tell whether the server rebooted since an earlier run, so only the run that changes
-    something reports RV(reboot_required).
-  - Runs on the controller and uses M(ansible.windows.win_reg_stat) and M(ansible.windows.win_regedit); nothing else
-    is executed on the host.
+    server at a time).
+  - A pending reboot is remembered on the host. Before its first write the module writes the QWORD
+    C(AovpnRrasRebootPending) into each key it changes, holding the server's last boot time (the C(LastBootUpTime) of
+    C(Win32_OperatingSystem) as a FILETIME, read right before with the PowerShell command M(ansible.windows.win_reboot)
+    uses). SCHANNEL does not read the value.
+  - A later run that finds the marker reads the boot time once (a run that finds none does not). Not booted since, it
+    reports C(changed) and RV(reboot_required) again (RV(reboot_pending)) without a write, until the server reboots.
+    Only the keys of this run's options are read, so a marker in a key the task no longer manages is not seen.
+    The reboot handler of the P(aovpn.rras.hardening#role) role (C(hardening_reboot=rolling)) removes the marker after
+    its reboot.
+  - Booted since (a reboot by hand or by another tool), the settings apply and the module removes the stale marker
+    (RV(reboot_marker_removed); not in check mode) and reports no change and no reboot, as nothing waits for one. A boot
+    counts as later only when it is more than one minute after the marker's, since Windows moves C(LastBootUpTime) by
+    seconds with clock corrections; a server rebooted within a minute of the boot the change was made in is reported
+    once more (one reboot too many, never one too few).
+  - Runs on the controller and uses M(ansible.windows.win_reg_stat) and M(ansible.windows.win_regedit), and reads the
+    boot time as M(ansible.windows.win_reboot) does; nothing else is executed on the host.
   - "Round trips: one M(ansible.windows.win_reg_stat) per protocol of O(disabled_protocols) (three by default; SCHANNEL
     keeps one key per protocol) and one for the cipher suite key when O(cipher_suites) is given;
     O(cipher_suites=recommended) also reads C(HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion) for the build,
-    unless the play gathered Windows facts."
+    unless the play gathered Windows facts. The boot time (one PowerShell command through the connection) is read only
+    when a key holds the marker or before a write (not in check mode)."
 options:
   disabled_protocols:
     description:
@@ -72,10 +86,13 @@ EXAMPLES = r"""
   aovpn.rras.win_sstp_tls:
   register: tls
 
-- name: Reboot where it is needed, one server at a time
+- name: Reboot where it is needed (also where an earlier run changed and no reboot followed), one server at a time
   ansible.windows.win_reboot:
   when: tls.reboot_required
   throttle: 1
+
+- name: The next run forgets the reboot (it finds the boot time changed) and removes its marker
+  aovpn.rras.win_sstp_tls:
 
 - name: Also set the reference script's cipher suite order for the build
   aovpn.rras.win_sstp_tls:
@@ -114,11 +131,24 @@ after:
   sample: {"server_protocols": {"SSL 3.0": "disabled", "TLS 1.0": "disabled", "TLS 1.1": "disabled"}}
 reboot_required:
   description:
-    - This run changed something (or would in check mode); SCHANNEL uses it after the next reboot. The module never
-      reboots.
+    - This run changed something (or would in check mode), or an earlier run did and the server has not booted since;
+      SCHANNEL uses it after the next reboot. The module never reboots. Always equal to C(changed).
   returned: success
   type: bool
   sample: true
+reboot_pending:
+  description: A key held the marker of an earlier change made in the current boot (see the description).
+  returned: success
+  type: bool
+  sample: false
+reboot_marker_removed:
+  description:
+    - The keys whose marker the module removed (in check mode, would remove) because the server booted since the change
+      it stands for; that change applies now. Not a change (C(changed) stays false for it).
+  returned: success
+  type: list
+  elements: str
+  sample: []
 os_build:
   description: The build O(cipher_suites=recommended) was chosen for.
   returned: when O(cipher_suites=recommended)

@@ -82,7 +82,9 @@ class HostFacts:
     removed or an OS upgraded since must be read again, so what another run learned is ignored. ``restart_pending``: the keys
     a module found or left the RemoteAccess pending-restart marker in (``_restart_marker``; not another service's, such
     as IKEEXT's), where the restart handler of aovpn.rras.remoteaccess_restart removes it (every marker key when the fact
-    is missing); a key listed after its marker was removed costs a removal of nothing.
+    is missing); a key listed after its marker was removed costs a removal of nothing. ``reboot_pending``: the same for the
+    pending-reboot marker (``_reboot_marker``), which the reboot handler of aovpn.rras.remoteaccess_restart removes after a
+    successful reboot.
     """
 
     FACT: t.ClassVar[str] = "aovpn_rras_host"
@@ -90,6 +92,7 @@ class HostFacts:
     CONFIGURED: t.ClassVar[str] = "configured"
     OS_BUILD: t.ClassVar[str] = "os_build"
     RESTART_PENDING: t.ClassVar[str] = "restart_pending"
+    REBOOT_PENDING: t.ClassVar[str] = "reboot_pending"
     RUN: t.ClassVar[str] = "run"
 
     known: Mapping[str, t.Any]
@@ -114,8 +117,9 @@ class HostFacts:
     def learned(self, new: Mapping[str, t.Any]) -> dict[str, t.Any]:
         """The ``ansible_facts`` of a result that adds ``new`` to what is known."""
         merged = {**self.known, **new, self.RUN: self.run}
-        if self.RESTART_PENDING in new:
-            merged[self.RESTART_PENDING] = sorted(set(self.known.get(self.RESTART_PENDING) or []) | set(new[self.RESTART_PENDING]))
+        for keys in (self.RESTART_PENDING, self.REBOOT_PENDING):
+            if keys in new:
+                merged[keys] = sorted(set(self.known.get(keys) or []) | set(new[keys]))
         return {self.FACT: merged}
 
 

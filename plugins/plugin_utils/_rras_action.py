@@ -23,18 +23,29 @@ and was not applied, and the service is restarted only after every write succeed
 
 from __future__ import annotations
 
+import contextlib
 import os
 import typing as t
+from collections.abc import Iterator
 
 from ansible import constants as C
 from ansible.errors import AnsibleConnectionFailure
+from ansible.module_utils.common.text.converters import to_text
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._certificates import MACHINE_STORE, machine_store_args
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import CURRENT_VERSION_KEY, facts_build, os_build
+from ansible_collections.aovpn.rras.plugins.plugin_utils._reboot_marker import (
+    BOOT_TIME_COMMAND,
+    boot_time,
+    marked_keys,
+    powershell_command,
+    reboot_sequence,
+)
 from ansible_collections.aovpn.rras.plugins.plugin_utils._restart_marker import restart_pending, write_sequence
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import (
     RegistryFormatError,
+    RegistryKeys,
     RegistryPlan,
     RegistryProperties,
     RegistryWrite,
@@ -175,33 +186,19 @@ class RrasActionBase(ActionBase):
         return current
 
     def _rras_converge(self, plan: RegistryPlan, *, restart: bool, task_vars: dict[str, t.Any],
-                       service: ServiceRestart | None = REMOTE_ACCESS_RESTART) -> dict[str, t.Any]:
+                       service: ServiceRestart = REMOTE_ACCESS_RESTART) -> dict[str, t.Any]:
         """Apply ``plan.writes`` in order (not in check mode), then restart ``service`` (default RemoteAccess) if asked.
 
         A change is remembered on the host until the service has restarted (see ``_restart_marker``): a key that
         still holds the marker reports ``changed`` and ``restart_required`` (``restart_pending``) with no write.
         Returns the common result keys: ``changed``, ``before``, ``after``, ``restart_required``, ``restart_pending``,
-        ``restarted`` and, in diff mode, ``diff``. With ``service=None`` (a change no service restart applies, such as
-        one that needs a reboot) there is no marker and no restart: only ``changed``, ``before``, ``after`` and ``diff``.
+        ``restarted`` and, in diff mode, ``diff``. A change the host applies at boot: :meth:`_rras_converge_until_reboot`.
         """
-        if plan.writes:
-            try:
-                self._rras_require_remote_access(task_vars)
-                self._rras_before_writes(plan, task_vars)
-            except RrasActionError as exc:
-                raise RrasActionError(exc.msg, **{**plan.extra, **exc.result}) from None
-        result: dict[str, t.Any] = dict(plan.extra)
-        after = plan.after()
-        if self._task.diff and plan.writes:
-            result["diff"] = {"before": plan.before, "after": after}
-        if service is None or not isinstance(plan.current, RegistryProperties):
-            result.update(changed=bool(plan.writes), before=plan.before, after=after)
-            if not self._task.check_mode:
-                self._apply_writes(plan, plan.writes, result, task_vars, None)
-            return result
-        pending = restart_pending(plan.current)
+        result = self._rras_start(plan, task_vars)
+        current = t.cast(RegistryProperties, plan.current)
+        pending = restart_pending(current)
         sequence = write_sequence(plan.key, plan.writes, pending, restart)
-        result.update(changed=sequence.changed, before=plan.before, after=after, restarted=False, restart_pending=pending)
+        result.update(changed=sequence.changed, restarted=False, restart_pending=pending)
         if not self._task.check_mode:
             self._apply_writes(plan, sequence.writes, result, task_vars, service)
             if sequence.after_restart:
@@ -214,6 +211,58 @@ class RrasActionBase(ActionBase):
         if result["restart_required"] and not restart and not self._task.notify:
             self._rras_warn(f"The {service.service} service must be restarted for the change to take effect "
                             f"({service.cost}); set restart=true or restart it in a maintenance window.")
+        return result
+
+    def _rras_start(self, plan: RegistryPlan, task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """The checks before ``plan.writes`` (also in check mode; none when nothing is to be written), then the result's
+        ``before``, ``after``, ``diff`` (in diff mode, when something changes) and the plan's extra keys."""
+        if plan.writes:
+            with _failing_with(plan.extra):
+                self._rras_require_remote_access(task_vars)
+                self._rras_before_writes(plan, task_vars)
+        result: dict[str, t.Any] = dict(plan.extra)
+        after = plan.after()
+        if self._task.diff and plan.writes:
+            result["diff"] = {"before": plan.before, "after": after}
+        result.update(before=plan.before, after=after)
+        return result
+
+    def _rras_read_boot_time(self) -> int:
+        """The host's last boot time (FILETIME), read as ansible.windows' win_reboot reads it: one PowerShell command
+        through the connection (also in check mode: it changes nothing); its failure fails the task, changing nothing."""
+        try:
+            rc, stdout, stderr = self._connection.exec_command(powershell_command(BOOT_TIME_COMMAND), in_data=None, sudoable=False)
+        except AnsibleConnectionFailure as exc:
+            raise RrasActionError(f"Reading the boot time failed: the connection was lost: {exc}; nothing was written",
+                                  changed=False, unreachable=True) from None
+        output, error = to_text(stdout, errors="surrogate_or_strict").strip(), to_text(stderr, errors="surrogate_or_strict").strip()
+        try:
+            if rc:
+                raise ValueError(f"rc {rc}: {error or output or 'no output'}")
+            return boot_time(output)
+        except ValueError as exc:
+            raise RrasActionError(f"Reading the boot time failed ({BOOT_TIME_COMMAND}): {exc}; nothing was written", changed=False) from None
+
+    def _rras_converge_until_reboot(self, plan: RegistryPlan, paths: list[str], task_vars: dict[str, t.Any]) -> dict[str, t.Any]:
+        """Apply ``plan.writes`` to the keys ``paths`` (``plan.current``: :class:`RegistryKeys`), a change the host applies at boot.
+
+        The change is remembered on the host until it booted (see ``_reboot_marker``): the boot time is read only when a key
+        holds the marker, or right before a real write. Returns ``changed`` (a change now, or one of an earlier run that still
+        waits for a reboot), ``reboot_required`` (the same), ``reboot_pending``, ``reboot_marker_removed`` (the keys whose
+        marker was removed, or would be in check mode, because the host booted since: that alone is not ``changed``, as
+        nothing waits for a reboot), ``before``, ``after`` and, in diff mode, ``diff``.
+        """
+        result = self._rras_start(plan, task_vars)
+        keys = t.cast(RegistryKeys, plan.current)
+        with _failing_with(plan.extra):
+            boot = self._rras_read_boot_time() if marked_keys(keys, paths) or (plan.writes and not self._task.check_mode) else None
+        sequence = reboot_sequence(keys, paths, plan.writes, boot)
+        result.update(changed=sequence.reboot_required, reboot_pending=bool(sequence.pending), reboot_marker_removed=sequence.stale)
+        if sequence.marked:
+            self._rras_learned[HostFacts.REBOOT_PENDING] = sequence.marked
+        if not self._task.check_mode:
+            self._apply_writes(plan, sequence.writes, result, task_vars, None)
+        result["reboot_required"] = sequence.reboot_required
         return result
 
     def _rras_remember_marker(self, key: str, service: ServiceRestart) -> None:
@@ -270,6 +319,15 @@ class RrasActionBase(ActionBase):
             if outcome.get("failed"):
                 self._rras_warn(f"{service.service} restarted, but the pending-restart marker could not be removed ({write.describe()} in "
                                 f"{write.path}: {module_error(outcome)}); the next run restarts {service.service} once more.")
+
+
+@contextlib.contextmanager
+def _failing_with(extra: dict[str, t.Any]) -> Iterator[None]:
+    """A task failed inside returns the module-specific result keys ``extra`` too."""
+    try:
+        yield
+    except RrasActionError as exc:
+        raise RrasActionError(exc.msg, **{**extra, **exc.result}) from None
 
 
 def module_error(result: dict[str, t.Any]) -> str:

@@ -275,7 +275,7 @@ class RegistryPlan:
         settings: Callable[[RegistryKeys], dict[str, t.Any]],
         extra: dict[str, t.Any] | None = None,
     ) -> RegistryPlan:
-        """Plan ``steps`` against several keys (no pending-restart marker: the action base converges it with ``service=None``)."""
+        """Plan ``steps`` against several keys (a change the host applies at boot: its marker is ``_reboot_marker``'s)."""
         return cls("", current, current.plan(steps), settings, dict(extra or {}))
 
     @property

@@ -48,7 +48,9 @@ def test_check_then_converge_with_one_restart_each_then_nothing(lab) -> None:
         assert lab.reg_values(host, IP)["InitialAddressPoolSize"] == {"type": "REG_DWORD", "value": 100}
         assert "AovpnRrasRestartPending" not in lab.reg_values(host, IP)
         assert lab.reg_values(host, IKEEXT)["IkeNumEstablishedForInitialQuery"]["value"] == 50000
-        assert lab.reg_values(host, TLS10) == {"Enabled": {"type": "REG_DWORD", "value": 0}}
+        # hardening_reboot: never: the marker stays until the server booted
+        assert lab.reg_values(host, TLS10) == {"Enabled": {"type": "REG_DWORD", "value": 0},
+                                               "AovpnRrasRebootPending": {"type": "REG_QWORD", "value": 133_500_000_000_000_000}}
         assert restarts(lab, host, "RemoteAccess") == 1, "CRL check and address pool: one RemoteAccess restart"
         assert restarts(lab, host, "IKEEXT") == 1
     assert any("reboot the server" in str(result.get("warnings")) for result in run.results("ws2022-sstp"))
@@ -57,7 +59,10 @@ def test_check_then_converge_with_one_restart_each_then_nothing(lab) -> None:
     again = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=VARS)
     assert again.rc == 0
     for host in HOSTS:
-        assert again.stats[host]["changed"] == 0 and not any(e["module"] in WRITES and "state" in e["args"] for e in lab.journal(host)), host
+        # hardening_reboot: never, and no reboot since: only the SCHANNEL change still reports the reboot (probe and converge)
+        changed = [r for r in again.results(host) if r.get("changed")]
+        assert len(changed) == 2 and all(r["reboot_pending"] and r["reboot_required"] for r in changed), host
+        assert not any(e["module"] in WRITES and "state" in e["args"] for e in lab.journal(host)), host
 
 
 def test_unset_settings_are_not_touched_and_bad_values_stop_before_any_host(lab) -> None:
@@ -118,7 +123,8 @@ def test_rolling_reboot_policy_reboots_one_server_at_a_time_then_nothing(lab) ->
     for host in HOSTS:
         state = lab.state(host)
         assert state["boot"]["count"] == 1 and [e["boot_count"] for e in reboots[host]] == [1], host
-        assert state["boot"]["schannel"][TLS10] == {"Enabled": {"type": "REG_DWORD", "value": 0}}, "SCHANNEL booted with the change"
+        assert state["boot"]["schannel"][TLS10]["Enabled"] == {"type": "REG_DWORD", "value": 0}, "SCHANNEL booted with the change"
+        assert lab.reg_values(host, TLS10) == {"Enabled": {"type": "REG_DWORD", "value": 0}}, "the reboot marker forgotten"
         # the reboot took the place of the RemoteAccess restart: no win_service restart, markers forgotten, health gate read
         assert restarts(lab, host, "RemoteAccess") == 0 and state["services"]["RemoteAccess"]["state"] == "running"
         assert "AovpnRrasRestartPending" not in lab.reg_values(host, IKEV2)
@@ -138,13 +144,52 @@ def test_rolling_reboot_policy_reboots_one_server_at_a_time_then_nothing(lab) ->
         assert not [e for e in lab.journal(host) if e["module"] != "win_reg_stat"], lab.journal(host)
 
 
-def test_never_reboot_policy_reports_the_reboot_required(lab) -> None:
-    run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={"aovpn_rras_target": "ws2019-rras", "hardening_sstp_disabled_protocols": ["TLS 1.0"]})
+def test_never_then_rolling_reboots_once_then_nothing(lab) -> None:
+    host = "ws2019-rras"
+    tls = {"aovpn_rras_target": host, "hardening_sstp_disabled_protocols": ["TLS 1.0"]}
+    run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=tls)
     assert run.rc == 0, run.failures()
-    facts = [r["ansible_facts"]["hardening_reboot_required"] for r in run.results("ws2019-rras")
-             if "hardening_reboot_required" in (r.get("ansible_facts") or {})]
-    assert facts == [True] and "boot" not in lab.state("ws2019-rras") and restarts(lab, "ws2019-rras", "RemoteAccess") == 0
-    assert any("reboot the server" in str(r.get("warnings")) for r in run.results("ws2019-rras"))
+    facts = [r["ansible_facts"]["hardening_reboot_required"] for r in run.results(host) if "hardening_reboot_required" in (r.get("ansible_facts") or {})]
+    assert facts == [True] and "boot" not in lab.state(host) and restarts(lab, host, "RemoteAccess") == 0
+    assert any("reboot the server" in str(r.get("warnings")) for r in run.results(host))
+    assert lab.reg_values(host, TLS10)["AovpnRrasRebootPending"]["type"] == "REG_QWORD"
+    lab.clear_journal()
+
+    # the change of the earlier run still waits for a reboot: rolling reboots the server once, then forgets the marker
+    rolling = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={**tls, "hardening_reboot": "rolling"})
+    assert rolling.rc == 0, rolling.failures()
+    journal = lab.journal(host)
+    assert lab.state(host)["boot"]["count"] == 1 and [e["args"]["command"] for e in journal if e["module"] == "powershell"].count("reboot") == 1
+    assert not any(e["module"] == "win_regedit" and e["args"].get("state") == "present" for e in journal), "nothing written again"
+    assert lab.state(host)["boot"]["schannel"][TLS10]["Enabled"] == {"type": "REG_DWORD", "value": 0}, "SCHANNEL booted with the change"
+    # removed after the reboot, in the one key the module found it in (its host fact)
+    assert [e["args"]["path"] for e in journal if e["module"] == "win_regedit" and e["args"]["name"] == "AovpnRrasRebootPending"] == [TLS10]
+    assert lab.reg_values(host, TLS10) == {"Enabled": {"type": "REG_DWORD", "value": 0}}
+    lab.clear_journal()
+
+    again = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={**tls, "hardening_reboot": "rolling"})
+    assert again.rc == 0 and again.stats[host]["changed"] == 0 and lab.state(host)["boot"]["count"] == 1
+    assert [e["module"] for e in lab.journal(host)] == ["win_reg_stat"], "one read of the key, no boot time, no reboot"
+
+
+def test_a_reboot_by_hand_is_not_repeated_and_the_playbook_forgets_its_marker(lab) -> None:
+    host = "ws2022-sstp"
+    tls = {"aovpn_rras_target": host, "hardening_sstp_disabled_protocols": ["TLS 1.0"], "hardening_reboot": "rolling"}
+    never = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars={**tls, "hardening_reboot": "never"})
+    assert never.rc == 0, never.failures()
+    assert lab.adhoc(host, "ansible.windows.win_reboot").rc == 0 and lab.state(host)["boot"]["count"] == 1
+    lab.clear_journal()
+
+    # the first read (check mode) counts the stale marker as a difference, so the rolling play removes it: no reboot
+    run = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=tls)
+    assert run.rc == 0, run.failures()
+    assert lab.state(host)["boot"]["count"] == 1 and lab.reg_values(host, TLS10) == {"Enabled": {"type": "REG_DWORD", "value": 0}}
+    assert [(e["args"]["name"], e["args"]["state"]) for e in lab.journal(host) if e["module"] == "win_regedit"] == [("AovpnRrasRebootPending", "absent")]
+    assert restarts(lab, host, "RemoteAccess") == 0
+    lab.clear_journal()
+
+    again = lab.playbook(PLAYBOOKS / "hardening.yml", extra_vars=tls)
+    assert again.rc == 0 and again.stats[host]["changed"] == 0 and [e["module"] for e in lab.journal(host)] == ["win_reg_stat"]
 
 
 def test_a_reboot_does_not_stand_in_for_a_restart_of_a_later_play(lab) -> None:

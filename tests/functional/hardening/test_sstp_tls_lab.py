@@ -1,7 +1,7 @@
 # Copyright: (c) 2026, aovpn.rras contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""aovpn.rras.win_sstp_tls in the lab: SCHANNEL keys of a fresh server, reboot_required, never a restart or a reboot."""
+"""aovpn.rras.win_sstp_tls in the lab: SCHANNEL keys of a fresh server, reboot_required until the server booted, never a restart or a reboot."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ PLAY = f"""
         cipher_suites: "{{{{ tls_ciphers | default(omit) }}}}"
       ignore_errors: true
 """
+SEEDED_BOOT = 133_500_000_000_000_000
 RRAS = ("ws2022-sstp", "ws2019-rras", "ws2016-rras", "ws2012r2-rras")
 WRITES = ("win_regedit", "win_service:restarted")
 
@@ -47,7 +48,9 @@ def test_turns_old_protocols_off_once_and_never_restarts(lab) -> None:
         assert outcome["changed"] is True and outcome["reboot_required"] is True, (host, outcome)
         assert any("Group Policy value" in w for w in outcome["warnings"]) and any("reboot the server" in w for w in outcome["warnings"])
         for protocol in ("SSL 3.0", "TLS 1.0", "TLS 1.1"):
-            assert lab.reg_values(host, f"{PROTOCOLS}\\{protocol}\\Server") == {"Enabled": {"type": "REG_DWORD", "value": 0}}
+            # with the marker: the boot time it was written in (the seeded host's)
+            assert lab.reg_values(host, f"{PROTOCOLS}\\{protocol}\\Server") == {
+                "Enabled": {"type": "REG_DWORD", "value": 0}, "AovpnRrasRebootPending": {"type": "REG_QWORD", "value": SEEDED_BOOT}}
         assert len(lab.reg_values(host, CIPHERS)["Functions"]["value"].split(",")) == suites
         assert lab.reg_values(host, f"{PROTOCOLS}\\SSL 2.0\\Client") == {"DisabledByDefault": {"type": "REG_DWORD", "value": 1}}
         assert "win_service:restarted" not in calls(lab, host) and lab.state(host)["services"]["RemoteAccess"].get("starts") is None
@@ -58,9 +61,36 @@ def test_turns_old_protocols_off_once_and_never_restarts(lab) -> None:
     lab.clear_journal()
     run = lab.playbook(PLAY, extra_vars={"tls_ciphers": "recommended"}, limit="ws2022-sstp,ws2019-rras,ws2016-rras")
     for host in RRAS[:3]:
+        # not rebooted since: the reboot is still reported (the marker holds the boot it was written in), with no write
         outcome = result(run, host)
-        assert outcome["changed"] is False and outcome["reboot_required"] is False and "warnings" not in outcome
-        assert calls(lab, host) == ["win_reg_stat"] * 5, "the build, three protocol keys and the cipher key"
+        assert outcome["changed"] is True and outcome["reboot_required"] is True and outcome["reboot_pending"] is True, outcome
+        assert any("reboot the server" in w for w in outcome["warnings"])
+        assert calls(lab, host) == ["win_reg_stat"] * 5 + ["powershell"], "the build, three protocol keys, the cipher key, the boot time"
+
+
+def test_a_reboot_by_hand_applies_the_change_and_the_next_run_forgets_it(lab) -> None:
+    host = "ws2022-sstp"
+    server = [f"{PROTOCOLS}\\{protocol}\\Server" for protocol in ("SSL 3.0", "TLS 1.0", "TLS 1.1")]
+    assert result(lab.playbook(PLAY, limit=host), host)["reboot_required"] is True
+    assert {key: lab.reg_values(host, key)["AovpnRrasRebootPending"]["type"] for key in server} == dict.fromkeys(server, "REG_QWORD")
+    reboot = lab.adhoc(host, "ansible.windows.win_reboot")
+    assert reboot.rc == 0 and lab.state(host)["boot"]["count"] == 1, reboot.stdout[-2000:]
+    registry = lab.state(host)["registry"]
+    lab.clear_journal()
+
+    check = result(lab.playbook(PLAY, limit=host, check=True, diff=True), host)
+    assert check["changed"] is False and check["reboot_required"] is False and check["reboot_marker_removed"] == server
+    assert lab.state(host)["registry"] == registry and "win_regedit" not in calls(lab, host), "check mode writes nothing"
+    lab.clear_journal()
+
+    outcome = result(lab.playbook(PLAY, limit=host), host)
+    assert outcome["changed"] is False and outcome["reboot_required"] is False and outcome["reboot_marker_removed"] == server
+    assert "warnings" not in outcome and calls(lab, host) == ["win_reg_stat"] * 3 + ["powershell"] + ["win_regedit"] * 3
+    assert all(lab.reg_values(host, key) == {"Enabled": {"type": "REG_DWORD", "value": 0}} for key in server)
+    lab.clear_journal()
+
+    again = result(lab.playbook(PLAY, limit=host), host)
+    assert again["changed"] is False and calls(lab, host) == ["win_reg_stat"] * 3 and lab.state(host)["boot"]["count"] == 1
 
 
 def test_check_mode_and_refusals_before_any_host_call(lab) -> None:

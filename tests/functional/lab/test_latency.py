@@ -1,4 +1,5 @@
-"""The lab's simulated WinRM round trip (``lab_latency``) and RemoteAccess restart duration (``lab_restart_duration``).
+"""The lab's simulated WinRM round trip (``lab_latency``), RemoteAccess restart duration (``lab_restart_duration``) and reboot
+duration (``lab_boot_duration``).
 
 Timing is asserted only as lower bounds taken from the journal's timestamps (each call journals after its own sleep,
 so two consecutive calls of one host are at least one latency apart): the machine is noisy, never an upper bound.
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.lab
 
 LATENCY = 1.5
 RESTART = 2.0
+BOOT = 2.0
 
 CALLS = r"""
 - hosts: ws2022-sstp
@@ -30,6 +32,15 @@ CALLS = r"""
     - name: restart in check mode
       ansible.windows.win_service: {name: RemoteAccess, state: restarted}
       check_mode: true
+"""
+
+
+REBOOT = r"""
+- hosts: ws2022-sstp
+  gather_facts: false
+  tasks:
+    - name: reboot
+      ansible.windows.win_reboot:
 """
 
 
@@ -51,12 +62,25 @@ def test_latency_is_slept_once_per_module_call_and_the_restart_duration_per_remo
     assert check_restart >= LATENCY
 
 
+def test_boot_duration_is_slept_by_a_reboot_before_the_host_boots(lab):
+    run = lab.playbook(REBOOT, extra_vars={"lab_boot_duration": BOOT})
+    assert run.rc == 0, run.failures()
+    journal = lab.journal("ws2022-sstp")
+    assert [e["args"]["command"] for e in journal] == ["boot_time", "reboot", "boot_time", "test"]
+    read, reboot = _gaps(journal)[0], journal[1]
+    assert read >= BOOT, "the reboot command returns once the boot duration has passed"
+    assert lab.state("ws2022-sstp")["boot"]["count"] == 1
+    # the new boot time is taken after the sleep (FILETIME: 100 ns ticks since 1601, 11644473600 s before the Unix epoch)
+    assert lab.state("ws2022-sstp")["boot"]["filetime"] >= journal[0]["time_ns"] // 100 + 116_444_736_000_000_000 + int(BOOT * 1e7)
+    assert reboot["boot_count"] == 1
+
+
 def test_latency_and_restart_duration_default_to_zero_and_refuse_a_negative_value(lab):
     doc = subprocess.run([str(VENV_BIN / "ansible-doc"), "-t", "connection", "-j", "lab_windows"], env=lab.env, cwd=lab.tmp_path,
                          capture_output=True, text=True, check=True)
     options = json.loads(doc.stdout)["lab_windows"]["doc"]["options"]
-    assert (options["lab_latency"]["default"], options["lab_restart_duration"]["default"]) == (0, 0)
-    assert options["lab_latency"]["type"] == options["lab_restart_duration"]["type"] == "float"
+    durations = ("lab_latency", "lab_restart_duration", "lab_boot_duration")
+    assert [(options[name]["default"], options[name]["type"]) for name in durations] == [(0, "float")] * 3
 
     run = lab.playbook(CALLS, extra_vars={"lab_latency": -0.5})
     assert run.rc != 0

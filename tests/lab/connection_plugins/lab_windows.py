@@ -62,6 +62,16 @@ options:
       - name: AOVPN_LAB_RESTART_DURATION
     vars:
       - name: lab_restart_duration
+  lab_boot_duration:
+    description:
+      - Seconds a reboot (the C(shutdown.exe /r) of C(win_reboot)) takes before the host boots.
+      - A number of seconds, 0 or more.
+    type: float
+    default: 0
+    env:
+      - name: AOVPN_LAB_BOOT_DURATION
+    vars:
+      - name: lab_boot_duration
   lab_unreachable:
     description: Make the host unreachable.
     type: bool
@@ -115,6 +125,7 @@ class Connection(LocalConnection):
             "AOVPN_LAB_FAULTS": json.dumps(self.get_option("lab_faults") or []),
             "AOVPN_LAB_LATENCY": self._seconds("lab_latency"),
             "AOVPN_LAB_RESTART_DURATION": self._seconds("lab_restart_duration"),
+            "AOVPN_LAB_BOOT_DURATION": self._seconds("lab_boot_duration"),
         }
 
     def _seconds(self, option: str) -> str:

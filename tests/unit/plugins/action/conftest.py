@@ -29,6 +29,7 @@ def run_action() -> t.Callable[..., tuple[dict[str, t.Any], FakeHost]]:
         task.action = "aovpn.rras.test"
         connection = MagicMock()
         connection._shell.tmpdir = None
+        connection.exec_command = host.exec_command
         plugin = action_class(task, connection, MagicMock(), loader=None, templar=None, shared_loader_obj=None)
         plugin._execute_module = host
         plugin._load_name = task.action  # set by the plugin loader; ansible-core 2.16 reads it in validate_argument_spec

@@ -9,7 +9,9 @@ The answers come from the lab's emulation of ansible.windows (``tests/lab/window
 ``win_regedit``, ``win_service``, ``win_feature_info``, ``win_certificate_info``), run in memory on a host state
 made from this object (``_lab_host.apply_call``) after the call is checked against the module's options, so the unit
 tests and the lab share one model of the ansible.windows contract, the one ``tests/functional/lab/test_contract.py``
-checks against the real ansible.windows sources. A chosen write or restart fails through the lab's faults
+checks against the real ansible.windows sources. The PowerShell commands of ansible.windows' reboot that an action
+sends through the connection (the boot time) are answered by the lab's ``_lab_powershell`` (:meth:`FakeHost.exec_command`,
+the connection's ``exec_command``). A chosen write, restart or boot time read fails through the lab's faults
 (``lab_faults``); the host's SSTP listener (a process) is left out.
 """
 
@@ -30,7 +32,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 EMULATION = Path(__file__).resolve().parents[3] / "lab" / "windows_emulation" / "plugins"
 _MODULE_UTILS = "ansible_collections.ansible.windows.plugins.module_utils."
 # the lab's modules import their helpers from ansible.windows, where labctl installs them; in dependency order
-_LAB_UTILS = ("_lab_host", "_lab_certs", "_lab_listener", "_lab_rras", "_lab_services")
+_LAB_UTILS = ("_lab_host", "_lab_certs", "_lab_listener", "_lab_rras", "_lab_services", "_lab_powershell")
 HANDLERS = {"win_reg_stat": "stat", "win_regedit": "regedit", "win_service": "service", "win_feature_info": "feature_info",
             "win_certificate_info": "info"}
 """Module -> the function of its lab emulation that serves a call."""
@@ -57,7 +59,7 @@ def lab() -> types.SimpleNamespace:
             # no listener process in unit tests (patched before the modules that import it are loaded)
             utils[util].follow = lambda state, service: None
     modules = {name: _load(f"aovpn_lab_modules.{name}", EMULATION / "modules" / f"{name}.py") for name in HANDLERS}
-    return types.SimpleNamespace(host=utils["_lab_host"], modules=modules)
+    return types.SimpleNamespace(host=utils["_lab_host"], services=utils["_lab_services"], powershell=utils["_lab_powershell"], modules=modules)
 
 
 @dataclass
@@ -90,6 +92,9 @@ class FakeHost:
     start_mode: str = "auto"
     """``disabled`` = RRAS not configured (or the role not installed: see :attr:`role_installed`)."""
     role_installed: bool = True
+    boot_filetime: int | None = None
+    """The host's last boot time (FILETIME); ``None``: the lab's seeded host's. A test boots the host by changing it."""
+    fail_boot_time: bool = False
     calls: list[tuple[str, dict[str, t.Any]]] = field(default_factory=list)
     _arg_dicts: list[dict[str, t.Any]] = field(default_factory=list)
 
@@ -104,6 +109,16 @@ class FakeHost:
         module_args["_ansible_check_mode"] = False  # the real call changes its args dict in place
         handler = getattr(self, "_" + module_name.rsplit(".", 1)[-1])
         return handler(args)
+
+    def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
+        """The connection's ``exec_command``: a PowerShell command of ansible.windows' reboot, answered by the lab, recorded as
+        ``("powershell", {"command": <kind>})``; the lab's answer to a reboot is not kept (a test boots with :attr:`boot_filetime`)."""
+        prefix = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+        assert cmd.startswith(prefix) and in_data is None and not sudoable, cmd
+        faults = [{"module": "powershell", "command": "boot_time", "msg": "Get-CimInstance : Access denied"}] if self.fail_boot_time else []
+        (rc, stdout, stderr), entry, dummy = lab().powershell.respond(self._state(), cmd[len(prefix):], faults)
+        self.calls.append(("powershell", dict(entry["args"])))
+        return rc, stdout.encode(), stderr.encode()
 
     def modules(self) -> list[str]:
         return [name.rsplit(".", 1)[-1] for name, dummy in self.calls]
@@ -160,7 +175,9 @@ class FakeHost:
         features = [{"name": name, "installed": self.role_installed, "feature_type": "Role" if name == "RemoteAccess" else "Role Service"}
                     for name in ROLE_FEATURES]
         store = [{"der_b64": base64.b64encode(cert.der).decode(), "has_private_key": cert.has_private_key} for cert in self.certificates]
-        return {"registry": registry, "services": services, "features": features, "cert_stores": {"LocalMachine\\My": store}, "files": {}}
+        boot = lab().services.boot_record({}) if self.boot_filetime is None else {"count": 1, "filetime": self.boot_filetime}
+        return {"registry": registry, "services": services, "features": features, "cert_stores": {"LocalMachine\\My": store}, "files": {},
+                "boot": boot}
 
     def _keep_registry(self, registry: dict[str, dict[str, t.Any]], written: str | None) -> None:
         """The keys after a call: those the fake had and the one written (not the parents the lab creates with it)."""

@@ -109,3 +109,5 @@ def test_host_facts_read_only_what_a_module_kept_in_this_run() -> None:
     merged = HostFacts({"os_build": 1, "restart_pending": ["B", "A"], "run": "r1"}, "r1").learned(
         {"restart_pending": ["A", "C"], "remote_access": "configured"})
     assert merged == {"aovpn_rras_host": {"os_build": 1, "remote_access": "configured", "restart_pending": ["A", "B", "C"], "run": "r1"}}
+    merged = HostFacts({"restart_pending": ["A"], "reboot_pending": ["R2"], "run": "r1"}, "r1").learned({"reboot_pending": ["R1", "R2"]})
+    assert merged == {"aovpn_rras_host": {"restart_pending": ["A"], "reboot_pending": ["R1", "R2"], "run": "r1"}}

@@ -34,6 +34,7 @@ ENV_STATE_DIR = "AOVPN_LAB_STATE_DIR"
 ENV_FAULTS = "AOVPN_LAB_FAULTS"
 ENV_LATENCY = "AOVPN_LAB_LATENCY"
 ENV_RESTART_DURATION = "AOVPN_LAB_RESTART_DURATION"
+ENV_BOOT_DURATION = "AOVPN_LAB_BOOT_DURATION"
 
 SSTP_PARAMETERS = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\SstpSvc\\Parameters"
 REG_PATH_RE = re.compile(r"^HK(CC|CR|CU|LM|U):\\")
@@ -370,7 +371,7 @@ def faults_from_env(environ: dict[str, str]) -> list[dict[str, Any]]:
 
 def sleep_from_env(variable: str) -> None:
     """Sleep the seconds in environment ``variable`` (set by the lab connection from ``lab_latency`` /
-    ``lab_restart_duration``; unset or empty: no sleep)."""
+    ``lab_restart_duration`` / ``lab_boot_duration``; unset or empty: no sleep)."""
     raw = os.environ.get(variable) or "0"
     try:
         seconds = float(raw)

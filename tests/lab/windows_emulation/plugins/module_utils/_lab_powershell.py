@@ -15,8 +15,8 @@ what the lab emulates:
 * ``shutdown.exe /a``: 1116, no shutdown in progress (the lab reboots at once, so there never is one).
 
 Each command is journaled as module ``powershell`` with ``args.command`` (``boot_time``, ``reboot``, ``test``, ``abort``,
-``unknown``); a reboot also with the new ``boot_count``. ``lab_latency`` is slept once per command; ``lab_faults`` with
-``module: powershell`` and ``command: <kind>`` fail it.
+``unknown``); a reboot also with the new ``boot_count``. ``lab_latency`` is slept once per command, ``lab_boot_duration`` by
+a reboot before the host boots; ``lab_faults`` with ``module: powershell`` and ``command: <kind>`` fail it.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import re
 from typing import Any
 
 from ansible_collections.ansible.windows.plugins.module_utils._lab_host import (
-    ENV_HOST, ENV_LATENCY, ENV_STATE_DIR, LabError, LabHost, delete_key_tree, faults_from_env, get_key, matching_fault, sleep_from_env)
+    ENV_BOOT_DURATION, ENV_HOST, ENV_LATENCY, ENV_STATE_DIR, LabError, LabHost, delete_key_tree, faults_from_env, get_key, matching_fault, sleep_from_env)
 from ansible_collections.ansible.windows.plugins.module_utils._lab_services import boot, boot_record
 
 _EXIT_SUFFIX = re.compile(r"; If \(-not \$\?\) \{ If \(Get-Variable LASTEXITCODE -ErrorAction SilentlyContinue\) \{ exit \$LASTEXITCODE \} "
@@ -66,6 +66,7 @@ def _answer(state: dict[str, Any], script: str, command: str, entry: dict[str, A
         removal = _REMOVE_FIRST.search(script)
         if removal and removal["remove"] == "True":
             delete_key_tree(state, removal["key"])  # LogonUI recreates it once the boot is done
+        sleep_from_env(ENV_BOOT_DURATION)  # the host is down, then boots (lab_boot_duration)
         entry["boot_count"] = boot(state)["count"]
         return 0, json.dumps({"stdout": "", "stderr": "", "rc": 0}), ""
     if command == "test":
@@ -79,28 +80,32 @@ def _answer(state: dict[str, Any], script: str, command: str, entry: dict[str, A
                    f"command, shutdown /a), not: {script.splitlines()[0] if script else '(empty)'}")
 
 
+def respond(state: dict[str, Any], encoded: str, faults: list[dict[str, Any]]) -> tuple[Result, dict[str, Any], dict[str, Any]]:
+    """Answer one encoded command for the host ``state``: ``(rc, stdout, stderr)``, its journal entry, and the state after it
+    (``state`` itself, with its fault counters, when the command failed). The unit tests' fake host answers through this too."""
+    script = decode(encoded)
+    command = kind(script)
+    entry: dict[str, Any] = {"module": "powershell", "args": {"command": command}, "check_mode": False, "diff_mode": False}
+    work = copy.deepcopy(state)
+    try:
+        fault = matching_fault(state, faults, "powershell", {"command": command})
+        if fault is not None:
+            raise LabError(fault)
+        rc, stdout, stderr = _answer(work, script, command, entry)
+    except LabError as error:
+        rc, stdout, stderr = 1, "", str(error)
+    entry.update(changed=command == "reboot" and rc == 0, failed=rc != 0)
+    if rc != 0:
+        entry["msg"] = stderr
+    return (rc, stdout, stderr), entry, work if rc == 0 else state
+
+
 def run_encoded(encoded: str) -> Result:
     """Answer one encoded command for the host in ``AOVPN_LAB_HOST`` (the lab connection sets it); ``(rc, stdout, stderr)``."""
     sleep_from_env(ENV_LATENCY)  # the round trip of this command (lab_latency)
     host = LabHost(os.environ[ENV_HOST], os.environ[ENV_STATE_DIR])
-    script = decode(encoded)
-    command = kind(script)
-    entry: dict[str, Any] = {"module": "powershell", "args": {"command": command}, "check_mode": False, "diff_mode": False}
     with host.locked():
-        state = host.load()
-        work = copy.deepcopy(state)
-        try:
-            fault = matching_fault(state, faults_from_env(dict(os.environ)), "powershell", {"command": command})
-            if fault is not None:
-                raise LabError(fault)
-            rc, stdout, stderr = _answer(work, script, command, entry)
-        except LabError as error:
-            rc, stdout, stderr = 1, "", str(error)
-        if rc == 0:
-            state = work
-        entry.update(changed=command == "reboot" and rc == 0, failed=rc != 0)
-        if rc != 0:
-            entry["msg"] = stderr
+        answer, entry, state = respond(host.load(), encoded, faults_from_env(dict(os.environ)))
         host.append_journal(state, entry)
         host.save(state)
-    return rc, stdout, stderr
+    return answer
