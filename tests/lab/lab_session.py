@@ -80,9 +80,9 @@ class LabRun:
         return found
 
 
-def task_play(task: str, module: str, args: dict[str, Any], hosts: str = "lab") -> str:
-    """A play of one task named ``task`` on ``hosts``: ``module`` with ``args`` (templates allowed), its failures
-    ignored so that every host's result can be read."""
+def task_play(task: str, module: str, args: dict[str, Any], hosts: str = "lab", ignore_errors: bool = True) -> str:
+    """A play of one task named ``task`` on ``hosts``: ``module`` with ``args`` (templates allowed), by default its
+    failures ignored so that every host's result can be read."""
     return f"""
 - name: {task}
   hosts: {hosts}
@@ -90,7 +90,7 @@ def task_play(task: str, module: str, args: dict[str, Any], hosts: str = "lab") 
   tasks:
     - name: {task}
       {module}: {json.dumps(args)}
-      ignore_errors: true
+      ignore_errors: {json.dumps(ignore_errors)}
 """
 
 
