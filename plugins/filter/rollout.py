@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, aovpn.rras contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Rollout filters of aovpn.rras: first_of_each_variable_set, rollout_errors and sstp_server (documented in their .yml)."""
+"""Rollout filters of aovpn.rras: first_of_each_variable_set, rollout_errors, sstp_server and http_sys_certificates (documented in
+their .yml)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
 
+from ansible_collections.aovpn.rras.plugins.plugin_utils._http_sys import binding_summary
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rollout import HOOKS, ROLE_SWITCHES
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rollout import first_of_each_variable_set as _first_of_each
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rollout import rollout_errors as _rollout_errors
@@ -57,8 +59,28 @@ def sstp_server(sstp_parameters: Mapping[str, Any], service: Mapping[str, Any] |
     return {"sstp": sstp_settings(properties) if properties is not None else None, "remote_access_service": service_summary(ran)}
 
 
+def http_sys_certificates(bindings: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The certificate SHA-1 (uppercase hexadecimal) of each http.sys TLS binding, from ``win_reg_stat`` results of
+    ``SslBindingInfo\\<address>`` keys (a loop's ``results``): a skipped result, a missing key or a binding without
+    ``SslCertHash`` gives none."""
+    hashes = []
+    for result in bindings:
+        if result.get("skipped"):
+            continue
+        address = str(result.get("item", ""))
+        try:
+            properties = parse_key_stat(result)
+        except RegistryFormatError as exc:
+            raise AnsibleFilterError(f"aovpn.rras.http_sys_certificates: SslBindingInfo\\{address}: {exc}") from None
+        sha1 = binding_summary(address, properties)["certificate_sha1"] if properties is not None else None
+        if sha1:
+            hashes.append(sha1)
+    return hashes
+
+
 class FilterModule:
     """Rollout filters of aovpn.rras."""
 
     def filters(self) -> dict[str, Callable[..., Any]]:
-        return {"first_of_each_variable_set": first_of_each_variable_set, "rollout_errors": rollout_errors, "sstp_server": sstp_server}
+        return {"first_of_each_variable_set": first_of_each_variable_set, "rollout_errors": rollout_errors, "sstp_server": sstp_server,
+                "http_sys_certificates": http_sys_certificates}

@@ -41,7 +41,7 @@ from ansible_collections.aovpn.rras.plugins.module_utils._tls_probe import (
 
 HEALTHY_STATUS = 401
 DEFAULT_TIMEOUT = 120
-DEFAULT_INTERVAL = 2.0
+DEFAULT_INTERVAL = 0.5
 _ATTEMPT_TIMEOUT = 10.0
 
 

@@ -63,6 +63,11 @@ class LabRun:
                         last[host] = f"{host}: {entry['task']['name']}: {result.get('msg') or result}"
         return [line for host, line in last.items() if self.stats.get(host, {}).get("failures")]
 
+    def result(self, host: str, task: str) -> dict[str, Any]:
+        """The one result of ``host`` for the task named ``task`` (an assertion error unless there is exactly one)."""
+        (found,) = self.results(host, task)
+        return found
+
     def results(self, host: str, task: str | None = None) -> list[dict[str, Any]]:
         """Results of ``host`` in run order, optionally only of tasks named ``task``."""
         found = []
@@ -73,6 +78,20 @@ class LabRun:
                 if host in entry["hosts"]:
                     found.append(entry["hosts"][host])
         return found
+
+
+def task_play(task: str, module: str, args: dict[str, Any], hosts: str = "lab", ignore_errors: bool = True) -> str:
+    """A play of one task named ``task`` on ``hosts``: ``module`` with ``args`` (templates allowed), by default its
+    failures ignored so that every host's result can be read."""
+    return f"""
+- name: {task}
+  hosts: {hosts}
+  gather_facts: false
+  tasks:
+    - name: {task}
+      {module}: {json.dumps(args)}
+      ignore_errors: {json.dumps(ignore_errors)}
+"""
 
 
 _HOOK = """\
@@ -184,6 +203,10 @@ class Lab:
 
     def journal(self, host: str) -> list[dict[str, Any]]:
         return self._host(host).journal()
+
+    def modules(self, host: str) -> list[str]:
+        """The modules of the journaled calls of ``host``, in order."""
+        return [entry["module"] for entry in self.journal(host)]
 
     def clear_journal(self, host: str | None = None) -> None:
         for name in [host] if host else self.hosts:

@@ -10,6 +10,7 @@ no restart after a failed write.
 from __future__ import annotations
 
 import pytest
+from lab_session import task_play  # pylint: disable=import-error
 
 pytestmark = pytest.mark.lab
 
@@ -17,18 +18,9 @@ IKEV2 = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters\\I
 PARAMETERS = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\RemoteAccess\\Parameters"
 CURRENT_VERSION = "HKLM:\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"
 TASK = "IKEv2 fragmentation"
-PLAY = f"""
-- name: IKEv2 fragmentation
-  hosts: lab
-  gather_facts: false
-  tasks:
-    - name: {TASK}
-      aovpn.rras.win_ikev2_fragmentation:
-        state: "{{{{ frag_state | default('enabled') }}}}"
-        restart: "{{{{ frag_restart | default(false) }}}}"
-        allow_unsupported_build: "{{{{ allow | default(false) }}}}"
-      ignore_errors: true
-"""
+PLAY = task_play(TASK, "aovpn.rras.win_ikev2_fragmentation", {
+    "state": "{{ frag_state | default('enabled') }}", "restart": "{{ frag_restart | default(false) }}",
+    "allow_unsupported_build": "{{ allow | default(false) }}"})
 OLD = ("ws2016-rras", "ws2012r2-rras")
 NEW = ("ws2022-sstp", "ws2019-rras")
 ROLE_CHECK = [("win_service", "RemoteAccess:read"), ("win_feature_info", "RemoteAccess:read")]
@@ -50,11 +42,6 @@ def stored(lab, host: str):
     return values.get("EnableServerFragmentation")
 
 
-def result(run, host: str) -> dict:
-    (found,) = run.results(host, TASK)
-    return found
-
-
 def test_every_profile_then_one_read_when_converged(lab) -> None:
     run = lab.playbook(PLAY)
     assert run.rc == 0, run.stderr
@@ -65,10 +52,10 @@ def test_every_profile_then_one_read_when_converged(lab) -> None:
     assert calls(lab, "ws2019-rras") == [("win_reg_stat", IKEV2), ("win_reg_stat", PARAMETERS),
                                          ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK, ("win_regedit", IKEV2), ("win_regedit", IKEV2)]
     for host in NEW:
-        assert result(run, host)["changed"] is True and result(run, host)["restart_required"] is True
+        assert run.result(host, TASK)["changed"] is True and run.result(host, TASK)["restart_required"] is True
         assert stored(lab, host) == {"type": "REG_DWORD", "value": 1}
     for host, build in zip(OLD, (14393, 9600)):
-        outcome = result(run, host)
+        outcome = run.result(host, TASK)
         assert outcome["failed"] is True and outcome["changed"] is False and outcome["os_build"] == build
         assert f"OS build {build} is below 17134" in outcome["msg"] and "allow_unsupported_build=true" in outcome["msg"]
         assert [module for module, dummy in calls(lab, host)] == ["win_reg_stat"] * 3
@@ -76,7 +63,7 @@ def test_every_profile_then_one_read_when_converged(lab) -> None:
     # The Ikev2 key exists (empty) on every Windows Server: the role check refuses the write, not the key.
     for host, message in (("ws2022-base", "the Remote Access role is not installed"),
                           ("ws2022-unconfigured", "RRAS is installed but not configured (RemoteAccess is disabled)")):
-        outcome = result(run, host)
+        outcome = run.result(host, TASK)
         assert outcome["failed"] is True and outcome["msg"].startswith(message) and outcome["msg"].endswith("nothing was written")
         assert calls(lab, host) == [("win_reg_stat", IKEV2), ("win_reg_stat", CURRENT_VERSION), *ROLE_CHECK]
         assert lab.reg_values(host, IKEV2) == {}, "nothing written"
@@ -86,10 +73,10 @@ def test_every_profile_then_one_read_when_converged(lab) -> None:
     lab.clear_journal()
     run = lab.playbook(PLAY, extra_vars={"allow": True}, limit="rras")
     for host in NEW:
-        assert result(run, host)["changed"] is False and "warnings" not in result(run, host)
+        assert run.result(host, TASK)["changed"] is False and "warnings" not in run.result(host, TASK)
         assert calls(lab, host) == [("win_reg_stat", IKEV2)]
     for host in OLD:
-        outcome = result(run, host)
+        outcome = run.result(host, TASK)
         assert outcome["changed"] is True and not outcome.get("failed")
         assert any("allow_unsupported_build=true" in warning for warning in outcome["warnings"])
         assert stored(lab, host) == {"type": "REG_DWORD", "value": 1}
@@ -100,7 +87,7 @@ def test_every_profile_then_one_read_when_converged(lab) -> None:
     run = lab.playbook(PLAY, limit="rras")
     assert run.rc == 0
     for host in (*NEW, *OLD):
-        assert result(run, host)["changed"] is False
+        assert run.result(host, TASK)["changed"] is False
         assert calls(lab, host) == [("win_reg_stat", IKEV2)], "steady state must be one read, without the build"
 
 
@@ -112,25 +99,25 @@ def test_check_mode_reports_and_writes_nothing(lab) -> None:
                    for entry in lab.journal(host)), host
         assert lab.state(host)["registry"] == before[host]
     for host in (*NEW, *OLD):
-        outcome = result(run, host)
+        outcome = run.result(host, TASK)
         assert outcome["changed"] is True and outcome["restarted"] is False
         assert outcome["diff"]["after"] == {"server_fragmentation": True, "enable_server_fragmentation": 1}
-    assert result(run, "ws2022-base")["failed"] is True
+    assert run.result("ws2022-base", TASK)["failed"] is True
 
 
 def test_restart_only_after_a_change_and_disable_writes_zero(lab) -> None:
     run = lab.playbook(PLAY, limit="ws2022-sstp", extra_vars={"frag_restart": True})
-    outcome = result(run, "ws2022-sstp")
+    outcome = run.result("ws2022-sstp", TASK)
     assert outcome["restarted"] is True and outcome["restart_required"] is False and "warnings" not in outcome
     assert calls(lab, "ws2022-sstp")[-3:] == [("win_regedit", IKEV2), ("win_service", "RemoteAccess:restarted"), ("win_regedit", IKEV2)]
 
     lab.clear_journal()
     run = lab.playbook(PLAY, limit="ws2022-sstp", extra_vars={"frag_restart": True})
-    assert result(run, "ws2022-sstp")["restarted"] is False and calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2)]
+    assert run.result("ws2022-sstp", TASK)["restarted"] is False and calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2)]
 
     lab.clear_journal()
     run = lab.playbook(PLAY, limit="ws2022-sstp", extra_vars={"frag_state": "disabled"})
-    outcome = result(run, "ws2022-sstp")
+    outcome = run.result("ws2022-sstp", TASK)
     assert outcome["changed"] is True and outcome["restart_required"] is True and outcome["restarted"] is False
     assert any("must be restarted" in warning for warning in outcome["warnings"])
     assert calls(lab, "ws2022-sstp") == [("win_reg_stat", IKEV2), *ROLE_CHECK, ("win_regedit", IKEV2), ("win_regedit", IKEV2)]
@@ -139,7 +126,7 @@ def test_restart_only_after_a_change_and_disable_writes_zero(lab) -> None:
     # disabled on a host that never had the value: nothing to write, no key created.
     lab.clear_journal()
     run = lab.playbook(PLAY, limit="ws2019-rras", extra_vars={"frag_state": "disabled", "frag_restart": True})
-    assert result(run, "ws2019-rras")["changed"] is False and lab.reg_values("ws2019-rras", IKEV2) is None
+    assert run.result("ws2019-rras", TASK)["changed"] is False and lab.reg_values("ws2019-rras", IKEV2) is None
     assert calls(lab, "ws2019-rras") == [("win_reg_stat", IKEV2), ("win_reg_stat", PARAMETERS)]
 
 

@@ -137,6 +137,6 @@ def test_renewal_removes_nothing_from_a_server_unhealthy_with_the_new_certificat
 """
     run = lab.playbook(playbook, inventory=inventory)
     assert run.rc != 0
-    (gate,) = gate_results(run, SECOND, task="Wait until the server is healthy with the new certificate")
+    (gate,) = gate_results(run, SECOND)
     assert gate["failed"] and gate["status"] == 503 and gate["presented_sha256"] == new["sha256"], gate
     assert not [e for e in lab.journal(SECOND) if e["module"] == "win_certificate_store" and e["args"].get("state") == "absent"]

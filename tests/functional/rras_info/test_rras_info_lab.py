@@ -31,11 +31,6 @@ OTHER_HASH = "AB" * 32
 BINDINGS = "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\HTTP\\Parameters\\SslBindingInfo\\"
 
 
-def info(run, host: str) -> dict:
-    (found,) = run.results(host, INFO)
-    return found
-
-
 def expected_from_lab(lab, host: str) -> dict:
     """What an admin reading the emulated registry by hand would report."""
     state = lab.state(host)
@@ -92,7 +87,7 @@ def test_every_profile_read_only_with_counted_round_trips(lab, check: bool) -> N
     run = lab.playbook(INFO_PLAY, check=check)
     assert run.rc == 0, run.stdout[-3000:]
     for host in lab.hosts:
-        found = info(run, host)
+        found = run.result(host, INFO)
         assert_matches_lab(lab, host, found)
         journal = lab.journal(host)
         assert all(not entry["changed"] and not entry["failed"] for entry in journal), journal
@@ -107,10 +102,10 @@ def test_every_profile_read_only_with_counted_round_trips(lab, check: bool) -> N
                            *([("win_certificate_info", None)] if found["sstp"] is not None else [])], host
         assert [binding["address"] for binding in found["http_sys_bindings"]] == [
             address for address in addresses if lab.reg_values(host, BINDINGS + address) is not None]
-    store = info(run, "ws2022-sstp")["certificate_store"]
+    store = run.result("ws2022-sstp", INFO)["certificate_store"]
     assert store["required"] and store["found"] and store["problems"] == []
     assert store["certificate"]["sha256"] == lab.pki["sha256"] and store["certificate"]["thumbprint"] == lab.pki["sha1"]
-    assert info(run, "ws2022-sstp")["sstp"]["certificate_sha256"] == lab.pki["sha256"]
+    assert run.result("ws2022-sstp", INFO)["sstp"]["certificate_sha256"] == lab.pki["sha256"]
 
 
 def test_info_follows_the_configuring_modules(lab) -> None:
@@ -129,7 +124,7 @@ def test_info_follows_the_configuring_modules(lab) -> None:
     run = lab.playbook(configure)
     assert run.rc == 0, run.stdout[-3000:]
     for host in ("ws2022-sstp", "ws2019-rras", "ws2016-rras", "ws2012r2-rras"):
-        found = info(run, host)
+        found = run.result(host, INFO)
         assert_matches_lab(lab, host, found)
         assert found["sstp"]["mode"] == "offload" and found["sstp"]["certificate_sha256"] == OTHER_HASH
         assert found["sstp"]["listener_port"] == 80 and found["sstp"]["hash_configured_by_admin"] is True
@@ -150,7 +145,7 @@ def test_info_follows_the_configuring_modules(lab) -> None:
 {INFO_TASK}"""
     run = lab.playbook(back)
     assert run.rc == 0, run.stdout[-3000:]
-    found = info(run, "ws2022-sstp")
+    found = run.result("ws2022-sstp", INFO)
     assert_matches_lab(lab, "ws2022-sstp", found)
     assert found["sstp"]["mode"] == "https" and found["sstp"]["certificate_sha256"] == lab.pki["sha256"]
     assert found["ikev2"] == {"server_fragmentation": False, "enable_server_fragmentation": 0, "build_support": "confirmed"}
@@ -171,7 +166,7 @@ def test_store_check_predicts_event_25_that_the_restart_then_logs(lab) -> None:
 """
     run = lab.playbook(play)
     assert run.rc == 0, run.stdout[-3000:]
-    store = info(run, "ws2022-sstp")["certificate_store"]
+    store = run.result("ws2022-sstp", INFO)["certificate_store"]
     assert store["required"] is True and store["found"] is False
     assert len(store["problems"]) == 1 and "Event 25" in store["problems"][0] and OTHER_HASH in store["problems"][0]
     binding = lab.state("ws2022-sstp")["services"]["RemoteAccess"]["sstp_binding"]
@@ -196,7 +191,7 @@ def test_hardening_check_reports_each_setting_for_seven_more_reads(lab) -> None:
     run = lab.playbook(INFO_PLAY.replace("certificate_store_check: true", "hardening_check: true"))
     assert run.rc == 0, run.stdout[-3000:]
 
-    hardened = info(run, "ws2019-rras")["hardening"]
+    hardened = run.result("ws2019-rras", INFO)["hardening"]
     assert hardened == {
         "crl_check": True, "cert_auth_flags": 4, "established_for_initial_query": 50000,
         "address_pool": {"initial_size": 100, "initial_address_pool_size": 100},
@@ -204,14 +199,14 @@ def test_hardening_check_reports_each_setting_for_seven_more_reads(lab) -> None:
                              "TLS 1.0": {"state": "disabled", "enabled": False}, "TLS 1.1": {"state": "os default", "enabled": True}},
         "cipher_suites": ["TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"],
     }
-    fresh = info(run, "ws2012r2-rras")["hardening"]  # the profiles' fresh install on 9600: SSL 3.0 on by default, no SSL 2.0 default known
+    fresh = run.result("ws2012r2-rras", INFO)["hardening"]  # the profiles' fresh install on 9600: SSL 3.0 on by default, no SSL 2.0 default known
     assert fresh["crl_check"] is False and fresh["cert_auth_flags"] is None and fresh["cipher_suites"] is None
     assert fresh["server_protocols"]["SSL 3.0"] == {"state": "os default", "enabled": True}
     assert fresh["server_protocols"]["SSL 2.0"] == {"state": "os default", "enabled": None}
-    assert info(run, "ws2016-rras")["hardening"]["address_pool"] == {"initial_size": 10, "initial_address_pool_size": None}
-    assert info(run, "ws2022-unconfigured")["hardening"]["address_pool"] is None  # installed, not configured: no Ip key
+    assert run.result("ws2016-rras", INFO)["hardening"]["address_pool"] == {"initial_size": 10, "initial_address_pool_size": None}
+    assert run.result("ws2022-unconfigured", INFO)["hardening"]["address_pool"] is None  # installed, not configured: no Ip key
     for host in lab.hosts:
-        found = info(run, host)
+        found = run.result(host, INFO)
         assert_matches_lab(lab, host, found)
         reads = [entry["args"].get("path") for entry in lab.journal(host) if entry["module"] == "win_reg_stat"]
         if found["rras_installed"]:

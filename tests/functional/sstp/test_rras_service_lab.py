@@ -6,12 +6,12 @@ http.sys bindings, the Remote Access role, PFX import on old builds. Journal, re
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from lab_session import task_play  # pylint: disable=import-error
 
 pytestmark = pytest.mark.lab
 
@@ -26,21 +26,6 @@ NOT_CONFIGURED = ("RRAS is installed but not configured (RemoteAccess is disable
                   "nothing was written")
 
 
-def play(hosts: str, module: str, args: dict[str, Any]) -> str:
-    return f"""
-- name: Run
-  hosts: {hosts}
-  gather_facts: false
-  tasks:
-    - name: Task
-      {module}: {json.dumps(args)}
-"""
-
-
-def modules(lab: Any, host: str) -> list[str]:
-    return [entry["module"] for entry in lab.journal(host)]
-
-
 def value(lab: Any, host: str, name: str, key: str = SSTP_KEY) -> Any:
     values = {k.lower(): v for k, v in (lab.reg_values(host, key) or {}).items()}
     entry = values.get(name.lower())
@@ -48,7 +33,7 @@ def value(lab: Any, host: str, name: str, key: str = SSTP_KEY) -> Any:
 
 
 def run_task(lab: Any, host: str, module: str, args: dict[str, Any], **options: Any) -> dict[str, Any]:
-    run = lab.playbook(play(host, module, args), **options)
+    run = lab.playbook(task_play("Task", module, args, hosts=host, ignore_errors=False), **options)
     return run.results(host, "Task")[0]
 
 
@@ -68,7 +53,7 @@ def test_absent_after_the_service_wrote_its_own_hashes_is_one_read(lab: Any) -> 
     assert writes == [("AovpnRrasRestartPending", "present"), ("isHashConfiguredByAdmin", "absent"), ("UseHttps", "present"),
                       ("SHA256CertificateHash", "absent"), ("AovpnRrasRestartPending", "absent")]
     assert journal[-2]["args"] == {"name": "RemoteAccess", "state": "restarted", "force_dependent_services": False}
-    assert modules(lab, host) == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit", "win_regedit", "win_service", "win_regedit"]
+    assert lab.modules(host) == ["win_reg_stat", *ROLE_CHECK, "win_regedit", "win_regedit", "win_regedit", "win_regedit", "win_service", "win_regedit"]
     assert value(lab, host, "AovpnRrasRestartPending") is None
     # The restart was the service's start in HTTPS mode: it picked the VPN certificate and wrote the hashes itself.
     assert value(lab, host, "isHashConfiguredByAdmin") == 0 and value(lab, host, "UseHttps") == 1
@@ -81,7 +66,7 @@ def test_absent_after_the_service_wrote_its_own_hashes_is_one_read(lab: Any) -> 
     lab.clear_journal(host)
     again = run_task(lab, host, "aovpn.rras.win_sstp_offload", {"state": "absent", "restart": True})
     assert again["changed"] is False and again["restarted"] is False and again["restart_required"] is False, again
-    assert modules(lab, host) == ["win_reg_stat"], "steady state: one read, no role check, no restart"
+    assert lab.modules(host) == ["win_reg_stat"], "steady state: one read, no role check, no restart"
     assert lab.state(host)["registry"] == registry and lab.events(host) == events
 
 
@@ -110,15 +95,15 @@ def test_writing_modules_refuse_a_server_without_configured_rras(lab: Any, host:
         lab.clear_journal(host)
         result = run_task(lab, host, module, args)
         assert result["failed"] is True and result["msg"] == message and result["changed"] is False, result
-        assert modules(lab, host)[-2:] == ROLE_CHECK and "win_regedit" not in modules(lab, host)
+        assert lab.modules(host)[-2:] == ROLE_CHECK and "win_regedit" not in lab.modules(host)
     assert lab.state(host)["registry"] == registry and lab.events(host) == []
     lab.clear_journal(host)
     steady = run_task(lab, host, "aovpn.rras.win_ikev2_fragmentation", {"state": "disabled"})
-    assert steady["changed"] is False and not steady.get("failed") and modules(lab, host) == ["win_reg_stat"]
+    assert steady["changed"] is False and not steady.get("failed") and lab.modules(host) == ["win_reg_stat"]
 
 
 def test_info_tells_installed_configured_and_the_bindings(lab: Any) -> None:
-    run = lab.playbook(play("rras_edge:ws2022-sstp", "aovpn.rras.win_rras_info", {}))
+    run = lab.playbook(task_play("Task", "aovpn.rras.win_rras_info", {}, hosts="rras_edge:ws2022-sstp", ignore_errors=False))
     assert run.rc == 0, run.stdout[-3000:]
     found = {host: run.results(host, "Task")[0] for host in ("ws2022-base", "ws2022-unconfigured", "ws2022-iis443", "ws2022-sstp")}
     assert {host: (info["rras_installed"], info["rras_configured"]) for host, info in found.items()} == {

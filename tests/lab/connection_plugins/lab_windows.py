@@ -135,24 +135,16 @@ class Connection(LocalConnection):
         return repr(float(value))
 
     def exec_command(self, cmd: str, in_data: bytes | None = None, sudoable: bool = True) -> tuple[int, bytes, bytes]:
-        if cmd.startswith(POWERSHELL):
-            return self._powershell(cmd[len(POWERSHELL):])
+        # The lab's ansible.windows (with the emulation's module_utils) is importable once Ansible has set up its collections.
+        from ansible_collections.ansible.windows.plugins.module_utils._lab_powershell import PREFIX, run_encoded
+
+        if cmd.startswith(PREFIX):  # a command of ansible.windows' reboot: answered in this process, for this host
+            self._connect()
+            with _environment(self.lab_environment()):
+                rc, stdout, stderr = run_encoded(cmd[len(PREFIX):].strip())
+            return rc, stdout.encode(), stderr.encode()
         prefix = " ".join(f"{name}={shlex.quote(value)}" for name, value in self.lab_environment().items())
         return super().exec_command(f"{prefix} {cmd}", in_data=in_data, sudoable=sudoable)
-
-    def _powershell(self, encoded: str) -> tuple[int, bytes, bytes]:
-        """Answer a command of ansible.windows' reboot in this process, with the host's identity in the environment."""
-        # The lab's ansible.windows (with the emulation's module_utils) is importable once Ansible has set up its collections.
-        from ansible_collections.ansible.windows.plugins.module_utils._lab_powershell import run_encoded
-
-        self._connect()
-        with _environment(self.lab_environment()):
-            rc, stdout, stderr = run_encoded(encoded.strip())
-        return rc, stdout.encode(), stderr.encode()
-
-
-POWERSHELL = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
-"""How ansible.windows' ``plugin_utils/_reboot.py`` (``_execute_command``) runs a command: the same as ``_lab_powershell.PREFIX``."""
 
 
 @contextlib.contextmanager

@@ -1,7 +1,8 @@
 # Copyright: (c) 2026, aovpn.rras contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""aovpn.rras.rollout_errors (the checks of the playbook switches) and aovpn.rras.sstp_server (the health gate's input)."""
+"""aovpn.rras.rollout_errors (the checks of the playbook switches), aovpn.rras.sstp_server (the health gate's input) and
+aovpn.rras.http_sys_certificates (the certificates http.sys bindings use)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.aovpn.rras.plugins.filter.rollout import rollout_errors, sstp_server
+from ansible_collections.aovpn.rras.plugins.filter.rollout import http_sys_certificates, rollout_errors, sstp_server
 from ansible_collections.aovpn.rras.plugins.module_utils._sstp_health import expectation
 
 ON = {"aovpn_rras_ikev2_fragmentation": True}
@@ -100,3 +101,19 @@ def test_sstp_server_takes_the_first_service_result_that_ran() -> None:
     assert sstp_server(_stat(), [skipped, stopped])["remote_access_service"]["state"] == "stopped"
     assert sstp_server(_stat(), [RESTARTED, stopped])["remote_access_service"]["state"] == "running"
     assert sstp_server(_stat(), [skipped, skipped])["remote_access_service"] == {"exists": False, "state": None, "start_mode": None}
+
+
+def test_http_sys_certificates_one_sha1_per_binding_that_has_one() -> None:
+    sha1 = bytes(range(20))
+    iis = {**_stat(SslCertHash=("REG_BINARY", list(sha1)), AppId=("REG_BINARY", [0] * 16)), "item": "0.0.0.0:443"}
+    lower_case = {**_stat(sslcerthash=("REG_BINARY", [255] * 20)), "item": "[::]:443"}
+    without = {**_stat(SslCertStoreName=("REG_SZ", "MY")), "item": "0.0.0.0:8443"}
+    missing = {"changed": False, "exists": False, "item": "10.0.0.1:443"}
+    skipped = {"changed": False, "skipped": True, "skip_reason": "Conditional result was False"}
+    assert http_sys_certificates([iis, lower_case, without, missing, skipped]) == [sha1.hex().upper(), "FF" * 20]
+    assert http_sys_certificates([]) == []
+
+
+def test_http_sys_certificates_refuses_a_malformed_hash_naming_the_binding() -> None:
+    with pytest.raises(AnsibleFilterError, match=r"aovpn.rras.http_sys_certificates: SslBindingInfo\\0.0.0.0:443: binary value"):
+        http_sys_certificates([{**_stat(SslCertHash=("REG_BINARY", ["zz"])), "item": "0.0.0.0:443"}])

@@ -1,11 +1,12 @@
 # Copyright: (c) 2026, aovpn.rras contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What the tests of the certificate-file lookups share: running one as Ansible loads it, vault, no cryptography."""
+"""What the tests of the certificate-file lookups share: their files, running one as Ansible loads it, vault, no cryptography."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,26 @@ import pytest
 from ansible.parsing.dataloader import DataLoader
 from ansible.parsing.vault import VaultLib, VaultSecret
 from ansible.plugins.loader import lookup_loader
+
+from ansible_collections.aovpn.rras.tests.unit import certgen
+
+PASSWORD = "Pfx-Pa55word!"
+
+
+def certificate_files(playbook_dir: Path, chain: tuple[certgen.Issued, certgen.Issued, certgen.Issued], pfx_encryption: str,
+                      more: Mapping[str, bytes]) -> Path:
+    """``playbook_dir``, with in its ``files/`` the (root, intermediate, leaf) ``chain`` as ``chain.pem`` (the leaf between
+    the CAs), the leaf's ``key.pem``, ``vpn.pfx`` (the leaf, its key and the CAs; :data:`PASSWORD`, ``pfx_encryption``) and
+    ``more`` (name: content)."""
+    root, intermediate, leaf = chain
+    files = playbook_dir / "files"
+    files.mkdir()
+    certgen.write(files / "chain.pem", certgen.cert_pem(root.cert, leaf.cert, intermediate.cert))
+    certgen.write(files / "key.pem", certgen.key_pem(leaf.key))
+    certgen.write_pkcs12(files / "vpn.pfx", leaf, (root.cert, intermediate.cert), PASSWORD, pfx_encryption)
+    for name, data in more.items():
+        certgen.write(files / name, data)
+    return playbook_dir
 
 
 def run_lookup(name: str, playbook_dir: Path, *terms: str, loader: DataLoader | None = None, **options: Any) -> list[Any]:

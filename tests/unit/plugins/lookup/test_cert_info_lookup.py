@@ -6,37 +6,29 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ansible.errors import AnsibleLookupError, AnsibleOptionsError
-from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import filter_loader
 
 from ansible_collections.aovpn.rras.tests.unit import certgen
-from ansible_collections.aovpn.rras.tests.unit.plugins.lookup.file_lookups import run_lookup, vaulted, without_cryptography
+from ansible_collections.aovpn.rras.tests.unit.plugins.lookup.file_lookups import PASSWORD, certificate_files, run_lookup, vaulted, without_cryptography
 
 ROOT, INTERMEDIATE, LEAF = certgen.make_chain()
 CLIENT_ONLY = certgen.make_leaf(INTERMEDIATE, ekus=(certgen.CLIENT_AUTH,), slot=5)
 EXPIRED = certgen.make_leaf(None, not_before=certgen.NOW - datetime.timedelta(days=30), not_after=certgen.NOW - datetime.timedelta(days=1), slot=6)
-PASSWORD = "Pfx-Pa55word!"
 
 
 @pytest.fixture
 def playbook_dir(tmp_path: Path) -> Path:
-    files = tmp_path / "files"
-    files.mkdir()
-    certgen.write(files / "chain.pem", certgen.cert_pem(ROOT.cert, LEAF.cert, INTERMEDIATE.cert))
-    certgen.write(files / "client.cer", certgen.cert_der(CLIENT_ONLY.cert))
-    certgen.write(files / "expired.pem", certgen.cert_pem(EXPIRED.cert))
-    certgen.write(files / "key.pem", certgen.key_pem(LEAF.key))
-    certgen.write_pkcs12(files / "vpn.pfx", LEAF, (ROOT.cert, INTERMEDIATE.cert), PASSWORD, "aes")
-    return tmp_path
+    return certificate_files(tmp_path, (ROOT, INTERMEDIATE, LEAF), "aes", {
+        "client.cer": certgen.cert_der(CLIENT_ONLY.cert), "expired.pem": certgen.cert_pem(EXPIRED.cert)})
 
 
-def run(playbook_dir: Path, *terms: str, loader: DataLoader | None = None, **options: Any) -> list[Any]:
-    return run_lookup("aovpn.rras.cert_info", playbook_dir, *terms, loader=loader, **options)
+run = functools.partial(run_lookup, "aovpn.rras.cert_info")
 
 
 def test_facts_pem_and_no_problem_for_a_fit_certificate(playbook_dir: Path) -> None:

@@ -5,34 +5,24 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
 
 import pytest
 from ansible.errors import AnsibleLookupError, AnsibleOptionsError
-from ansible.parsing.dataloader import DataLoader
 
 from ansible_collections.aovpn.rras.tests.unit import certgen
-from ansible_collections.aovpn.rras.tests.unit.plugins.lookup.file_lookups import run_lookup, vaulted, without_cryptography
+from ansible_collections.aovpn.rras.tests.unit.plugins.lookup.file_lookups import PASSWORD, certificate_files, run_lookup, vaulted, without_cryptography
 
 ROOT, INTERMEDIATE, LEAF = certgen.make_chain()
-PASSWORD = "Pfx-Pa55word!"
 
 
 @pytest.fixture
 def playbook_dir(tmp_path: Path) -> Path:
-    files = tmp_path / "files"
-    files.mkdir()
-    certgen.write(files / "chain.pem", certgen.cert_pem(ROOT.cert, LEAF.cert, INTERMEDIATE.cert))
-    certgen.write(files / "vpn.cer", certgen.cert_der(LEAF.cert))
-    certgen.write(files / "key.pem", certgen.key_pem(LEAF.key))
-    certgen.write(files / "empty.pem", b"")
-    certgen.write_pkcs12(files / "vpn.pfx", LEAF, (ROOT.cert, INTERMEDIATE.cert), PASSWORD, "legacy")
-    return tmp_path
+    return certificate_files(tmp_path, (ROOT, INTERMEDIATE, LEAF), "legacy", {"vpn.cer": certgen.cert_der(LEAF.cert), "empty.pem": b""})
 
 
-def run(playbook_dir: Path, *terms: str, loader: DataLoader | None = None, **options: Any) -> list[Any]:
-    return run_lookup("aovpn.rras.cert_thumbprint", playbook_dir, *terms, loader=loader, **options)
+run = functools.partial(run_lookup, "aovpn.rras.cert_thumbprint")
 
 
 def test_one_value_per_term_found_in_files(playbook_dir: Path) -> None:

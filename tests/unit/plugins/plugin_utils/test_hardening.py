@@ -36,11 +36,8 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._hardening import (
     tls_steps,
 )
 from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import IKEV2_KEY
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryKeys, RegistryProperties, RegistryValue, RegistryWrite
-
-
-def key(**values: tuple[str, object]) -> RegistryProperties:
-    return RegistryProperties(RegistryValue(name, value_type, data) for name, (value_type, data) in values.items())
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryKeys, RegistryProperties, RegistryWrite
+from ansible_collections.aovpn.rras.tests.unit.plugins.plugin_utils.registry_values import key
 
 
 @pytest.mark.parametrize(("current", "state", "expected"), [

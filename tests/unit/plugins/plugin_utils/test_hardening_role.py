@@ -23,6 +23,8 @@ ROLE = Path(__file__).resolve().parents[4] / "roles" / "hardening"
 
 def test_the_role_limits_are_the_planner_constants() -> None:
     variables = yaml.safe_load((ROLE / "vars" / "main.yml").read_text(encoding="utf-8"))
+    # the one other role variable: the RemoteAccess notification of the CRL check and address pool tasks
+    assert "['aovpn.rras : restart RemoteAccess']" in variables.pop("__hardening_notify_remoteaccess")
     assert variables == {"__hardening_min_address_pool_size": MIN_ADDRESS_POOL_SIZE, "__hardening_max_dword": DWORD_MAX,
                          "__hardening_ikeext_marker_key": IKEEXT_PARAMETERS_KEY, "__hardening_restart_marker_name": PENDING_RESTART}
 

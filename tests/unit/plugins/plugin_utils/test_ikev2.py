@@ -20,11 +20,8 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._ikev2 import (
     parse_build,
     server_fragmentation,
 )
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue, parse_key_stat
-
-
-def key(**values: tuple[str, object]) -> RegistryProperties:
-    return RegistryProperties(RegistryValue(name, value_type, data) for name, (value_type, data) in values.items())
+from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import parse_key_stat
+from ansible_collections.aovpn.rras.tests.unit.plugins.plugin_utils.registry_values import key
 
 
 MISSING_KEY = None

@@ -20,7 +20,7 @@ from ansible_collections.aovpn.rras.plugins.plugin_utils._remote_access import (
     HostFacts,
     role_state,
 )
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue
+from ansible_collections.aovpn.rras.tests.unit.plugins.plugin_utils.registry_values import key
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]
 SSTP = uuid.UUID("ba195980-cd49-458b-9e23-c84ee0adcd75")
@@ -72,10 +72,6 @@ def test_every_restart_path_uses_the_one_definition(path: str) -> None:
     assert restarts and all(args == RESTART_ARGS for args in restarts)
 
 
-def props(**values: tuple[str, object]) -> RegistryProperties:
-    return RegistryProperties(RegistryValue(name, kind, data) for name, (kind, data) in values.items())
-
-
 def test_app_id_is_accepted_in_both_byte_orders() -> None:
     assert parse_app_id(SSTP.bytes_le) == SSTP and parse_app_id(SSTP.bytes) == SSTP
     other = uuid.UUID("01234567-89ab-cdef-0123-456789abcdef")
@@ -84,13 +80,13 @@ def test_app_id_is_accepted_in_both_byte_orders() -> None:
 
 
 def test_binding_summary_and_error() -> None:
-    binding = binding_summary("[::]:443", props(AppId=("binary", bytes(16)), SslCertHash=("binary", bytes(range(20)))))
+    binding = binding_summary("[::]:443", key(AppId=("binary", bytes(16)), SslCertHash=("binary", bytes(range(20)))))
     assert binding == {"address": "[::]:443", "app_id": "{00000000-0000-0000-0000-000000000000}", "owner": "unknown",
                        "certificate_sha1": bytes(range(20)).hex().upper(), "certificate_store": "MY", "sstp_owned": False}
     message = foreign_binding_error(binding)
     assert message.startswith("http.sys binds [::]:443 to another application: app id {00000000-0000-0000-0000-000000000000}, certificate SHA-1 ")
     assert "`netsh http delete sslcert ipport=[::]:443`" in message
-    unreadable = binding_summary("0.0.0.0:443", props())
+    unreadable = binding_summary("0.0.0.0:443", key())
     assert unreadable["app_id"] is None and unreadable["sstp_owned"] is False and unreadable["certificate_sha1"] is None
     assert "app id unreadable" in foreign_binding_error(unreadable)
 

@@ -12,8 +12,8 @@ import uuid
 import pytest
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_info import certificate_store_check, os_summary, rras_info, service_summary
-from ansible_collections.aovpn.rras.plugins.plugin_utils._rras_registry import RegistryProperties, RegistryValue
 from ansible_collections.aovpn.rras.tests.unit import certgen
+from ansible_collections.aovpn.rras.tests.unit.plugins.plugin_utils.registry_values import key
 
 VPN = certgen.make_leaf(None, dns_names=("vpn.example.com",))
 VPN_SHA256 = certgen.openssl_fingerprint(VPN.cert, "sha256")
@@ -35,10 +35,6 @@ def features(installed: bool) -> dict:
 ROLE = features(True)
 SSTP_APP_ID_LE = bytes.fromhex("805919ba49cd8b459e23c84ee0adcd75")
 IIS_APP_ID_LE = bytes.fromhex("81e1c34d4be1214ab02259fc669b0914")
-
-
-def key(**values: tuple[str, object]) -> RegistryProperties:
-    return RegistryProperties(RegistryValue(name, value_type, data) for name, (value_type, data) in values.items())
 
 
 def store_entry(issued: certgen.Issued, has_private_key: bool = True) -> dict:

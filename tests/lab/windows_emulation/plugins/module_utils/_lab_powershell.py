@@ -40,6 +40,9 @@ _REMOVE_FIRST = re.compile(r"if \(\$(?P<remove>True|False)\) \{\s*Remove-Item -L
 _TEST = re.compile(r"^Get-Item -LiteralPath '(?P<key>[^']+)' -ErrorAction Stop; '(?P<marker>[^']*)'$")
 ABORT = "C:\\Windows\\System32\\shutdown.exe /a"
 
+PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+"""How ``_execute_command`` runs a command: what the lab connection answers with :func:`run_encoded`."""
+
 Result = tuple[int, str, str]
 
 

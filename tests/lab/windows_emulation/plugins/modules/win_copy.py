@@ -108,12 +108,10 @@ def explode(state: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     return {"changed": True}
 
 
-def single(state: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    """Copy the one transferred file to ``dest`` (the action plugin decided that it differs)."""
-    content = _transferred(params["src"], "copy src file")
-    dest = remote_dest = params["dest"]
-    if dest.endswith(("/", "\\")) or is_directory(state, dest):
-        remote_dest = join_path(dest, params["_original_basename"] or "")
+def _file_dest(state: dict[str, Any], dest: str, name: str) -> str:
+    """Where a single file copied to ``dest`` goes: ``dest/name`` when ``dest`` is a folder or ends with a separator (the
+    missing folders are made), else ``dest``, whose folder must exist."""
+    remote_dest = join_path(dest, name) if dest.endswith(("/", "\\")) or is_directory(state, dest) else dest
     parent = parent_path(remote_dest)
     if _file(state, parent) is not None:
         raise LabError(f"object at destination parent dir '{parent}' is currently a file")
@@ -121,6 +119,13 @@ def single(state: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
         if dest == remote_dest:
             raise LabError(f"Destination directory '{parent}' does not exist")
         make_dirs(state, parent)
+    return remote_dest
+
+
+def single(state: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """Copy the one transferred file to ``dest`` (the action plugin decided that it differs)."""
+    content = _transferred(params["src"], "copy src file")
+    remote_dest = _file_dest(state, params["dest"], params["_original_basename"] or "")
     result: dict[str, Any] = {"changed": True}
     if params["backup"]:
         result["backup_file"] = backup_file(state, remote_dest)
@@ -196,16 +201,7 @@ def remote(state: dict[str, Any], params: dict[str, Any], diff_mode: bool) -> di
     else:
         result["operation"] = "file_copy"
         result["original_basename"] = leaf(src)
-        if dest.endswith(("/", "\\")) or is_directory(state, dest):
-            remote_dest = join_path(dest, leaf(src))
-        result["dest"] = remote_dest
-        parent = parent_path(remote_dest)
-        if _file(state, parent) is not None:
-            raise LabError(f"object at destination parent dir '{parent}' is currently a file")
-        if not is_directory(state, parent):
-            if dest == remote_dest:
-                raise LabError(f"Destination directory '{parent}' does not exist")
-            make_dirs(state, parent)
+        remote_dest = result["dest"] = _file_dest(state, dest, leaf(src))
         result["checksum"] = copy.file(src, remote_dest)
     result["changed"] = copy.changed
     if copy.backup_file:
