@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import sys
 import types
@@ -32,13 +31,21 @@ LATER = BOOT + BOOT_TIME_MARGIN + 1
 OFF_A, OFF_B = RegistryWrite.set(A, "Enabled", "dword", 0), RegistryWrite.set(B, "Enabled", "dword", 0)
 
 
+LAB_COLLECTION = Path(__file__).resolve().parents[3] / "lab" / "lab_collection.py"
+
+
 def real_reboot() -> types.ModuleType:
-    """ansible.windows' ``plugin_utils/_reboot.py`` of the installed ``ansible`` package (the tests' collection loader sees only
-    this collection), loaded by path in a package of its own so its relative imports work."""
-    folder = Path(str(importlib.metadata.distribution("ansible").locate_file("ansible_collections/ansible/windows/plugins/plugin_utils")))
+    """ansible.windows' ``plugin_utils/_reboot.py``, the copy the lab runs (``lab_collection.real_collection``: the ``ansible``
+    package's, or ``$AOVPN_LAB_ANSIBLE_WINDOWS`` in the version matrix), loaded by path in a package of its own (the tests'
+    collection loader sees only this collection) so its relative imports work."""
+    folder = _load("aovpn_lab_collection", LAB_COLLECTION).real_collection() / "plugins" / "plugin_utils"
     package = sys.modules.setdefault("aovpn_real_windows_plugin_utils", types.ModuleType("aovpn_real_windows_plugin_utils"))
     package.__path__ = [str(folder)]
-    spec = importlib.util.spec_from_file_location("aovpn_real_windows_plugin_utils._reboot", folder / "_reboot.py")
+    return _load("aovpn_real_windows_plugin_utils._reboot", folder / "_reboot.py")
+
+
+def _load(name: str, path: Path) -> types.ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
