@@ -9,8 +9,10 @@ The repository root is the collection root, so tests reach it through a symlink 
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
+import types
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +45,15 @@ def install() -> None:
     ensure_collection_tree()
     os.environ.setdefault("ANSIBLE_COLLECTIONS_PATH", str(COLLECTIONS_ROOT))
     _install_collection_loader()
+
+
+def load_by_path(name: str, path: Path) -> types.ModuleType:
+    """The Python file ``path`` imported as the module ``name``, once: files no package holds (the lab's emulation, the
+    bench, a file of the real ansible.windows, which the tests' collection loader does not see)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

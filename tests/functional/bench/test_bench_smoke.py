@@ -8,7 +8,6 @@ baseline: one call per value plus the restart). Never times: the machine is nois
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
 import os
 import subprocess
@@ -18,13 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aovpn_testing import load_by_path
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 BENCH = REPO_ROOT / "tests" / "bench" / "bench.py"
-_SPEC = importlib.util.spec_from_file_location("aovpn_rras_bench", BENCH)
-assert _SPEC and _SPEC.loader
-bench = sys.modules[_SPEC.name] = importlib.util.module_from_spec(_SPEC)
-_SPEC.loader.exec_module(bench)
+bench = load_by_path("aovpn_rras_bench", BENCH)
 
 HOSTS = 2
 

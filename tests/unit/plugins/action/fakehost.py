@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import importlib.util
-import sys
 import types
 import typing as t
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from pathlib import Path
 
 from ansible.errors import AnsibleConnectionFailure
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from aovpn_testing import load_by_path
 
 EMULATION = Path(__file__).resolve().parents[3] / "lab" / "windows_emulation" / "plugins"
 _MODULE_UTILS = "ansible_collections.ansible.windows.plugins.module_utils."
@@ -39,26 +38,16 @@ HANDLERS = {"win_reg_stat": "stat", "win_regedit": "regedit", "win_service": "se
 ROLE_FEATURES = ("RemoteAccess", "DirectAccess-VPN", "Routing")
 
 
-def _load(name: str, path: Path) -> types.ModuleType:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @functools.lru_cache(maxsize=None)
 def lab() -> types.SimpleNamespace:
     """The lab's host model and emulated modules, loaded by path once."""
     utils = {}
     for util in _LAB_UTILS:
-        utils[util] = _load(_MODULE_UTILS + util, EMULATION / "module_utils" / f"{util}.py")
+        utils[util] = load_by_path(_MODULE_UTILS + util, EMULATION / "module_utils" / f"{util}.py")
         if util == "_lab_listener":
             # no listener process in unit tests (patched before the modules that import it are loaded)
             utils[util].follow = lambda state, service: None
-    modules = {name: _load(f"aovpn_lab_modules.{name}", EMULATION / "modules" / f"{name}.py") for name in HANDLERS}
+    modules = {name: load_by_path(f"aovpn_lab_modules.{name}", EMULATION / "modules" / f"{name}.py") for name in HANDLERS}
     return types.SimpleNamespace(host=utils["_lab_host"], services=utils["_lab_services"], powershell=utils["_lab_powershell"], modules=modules)
 
 

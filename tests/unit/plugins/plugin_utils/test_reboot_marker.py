@@ -5,13 +5,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import types
 from pathlib import Path
 from unittest.mock import MagicMock
 
 import pytest
+from aovpn_testing import load_by_path
 
 from ansible_collections.aovpn.rras.plugins.plugin_utils._reboot_marker import (
     BOOT_TIME_COMMAND,
@@ -38,18 +38,10 @@ def real_reboot() -> types.ModuleType:
     """ansible.windows' ``plugin_utils/_reboot.py``, the copy the lab runs (``lab_collection.real_collection``: the ``ansible``
     package's, or ``$AOVPN_LAB_ANSIBLE_WINDOWS`` in the version matrix), loaded by path in a package of its own (the tests'
     collection loader sees only this collection) so its relative imports work."""
-    folder = _load("aovpn_lab_collection", LAB_COLLECTION).real_collection() / "plugins" / "plugin_utils"
+    folder = load_by_path("aovpn_lab_collection", LAB_COLLECTION).real_collection() / "plugins" / "plugin_utils"
     package = sys.modules.setdefault("aovpn_real_windows_plugin_utils", types.ModuleType("aovpn_real_windows_plugin_utils"))
     package.__path__ = [str(folder)]
-    return _load("aovpn_real_windows_plugin_utils._reboot", folder / "_reboot.py")
-
-
-def _load(name: str, path: Path) -> types.ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_by_path("aovpn_real_windows_plugin_utils._reboot", folder / "_reboot.py")
 
 
 def marker(data: object, value_type: str = "qword") -> RegistryValue:
